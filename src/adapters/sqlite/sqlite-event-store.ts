@@ -1,0 +1,275 @@
+import type Database from "better-sqlite3";
+import { filter, interval, map, merge, type Observable, Subject, share, takeUntil } from "rxjs";
+import type { EventMetadata, NewEvent, RecordedEvent } from "../../domain/envelope.js";
+import { EventIdConflictError, InvalidArgumentError, type StreamRevision } from "../../domain/errors.js";
+import { catalogue as defaultCatalogue, type EventCatalogue } from "../../domain/events/catalogue.js";
+import { assertExpectedVersion, nextVersion } from "../../domain/expected-version.js";
+import type { Clock } from "../../domain/ports/clock.js";
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamAppend,
+  SubscribeOptions,
+} from "../../domain/ports/event-store.js";
+import type { IdGenerator } from "../../domain/ports/id-generator.js";
+import { type PreparedAppend, prepareAppend } from "../../domain/prepare-append.js";
+import { catchUpSubscription } from "../event-store-kit/catch-up-subscription.js";
+import { compileFilter } from "../event-store-kit/event-filter.js";
+import { readLimit } from "../event-store-kit/read-limit.js";
+import { systemClock } from "../system/system-clock.js";
+import { UuidV7Generator } from "../system/uuid-v7.js";
+import { migrateLog } from "./log-schema.js";
+import { openDatabase, type SqliteConnectionOptions } from "./open-database.js";
+
+export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
+  readonly catalogue?: EventCatalogue;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  /** Rows per read page, for reads and subscriptions. */
+  readonly pageSize?: number;
+  /** How often subscriptions look for commits made by other processes. */
+  readonly pollIntervalMs?: number;
+}
+
+/** A stored row, as `raw()` statements return it: [position, stream_id, version, type, data, metadata]. */
+type Row = [bigint, string, bigint, string, string, string];
+const COLUMNS = "position, stream_id, version, type, data, metadata";
+
+export class SqliteEventStore implements EventStore {
+  private readonly catalogue: EventCatalogue;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly pageSize: number;
+  private readonly closing = new Subject<void>();
+  private readonly appended = new Subject<void>();
+  private notifyScheduled = false;
+  private readonly changes: Observable<unknown>;
+  private readonly statements;
+  private readonly writeAppends: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
+
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    const db = openDatabase(file, options);
+    migrateLog(db);
+    return new SqliteEventStore(db, options);
+  }
+
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.catalogue = options.catalogue ?? defaultCatalogue;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? new UuidV7Generator();
+    this.pageSize = readLimit("pageSize", options.pageSize ?? 500);
+    const reading = (sql: string) => db.prepare(sql).raw(true).safeIntegers(true);
+    this.statements = {
+      streamVersion: db.prepare("SELECT max(version) FROM events WHERE stream_id = ?").pluck().safeIntegers(true),
+      head: db.prepare("SELECT max(position) FROM events").pluck().safeIntegers(true),
+      byEventId: db.prepare("SELECT stream_id AS streamId, version FROM events WHERE event_id = ?").safeIntegers(true),
+      insert: db.prepare(
+        "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      all: reading(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
+      forwards: reading(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`,
+      ),
+      backwards: reading(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version <= ? AND version >= ? ORDER BY version DESC LIMIT ?`,
+      ),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
+    };
+    this.writeAppends = db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.write(a)));
+
+    // Our own commits announce themselves; other processes' commits show up as a changed
+    // data_version, polled only while someone is subscribed.
+    const pollMs = readLimit("pollIntervalMs", options.pollIntervalMs ?? 100);
+    let lastDataVersion = this.statements.dataVersion.get();
+    const foreignCommits = interval(pollMs).pipe(
+      map(() => this.statements.dataVersion.get()),
+      filter((v) => v !== lastDataVersion),
+      map((v) => {
+        lastDataVersion = v;
+      }),
+    );
+    this.changes = merge(this.appended, foreignCommits).pipe(takeUntil(this.closing), share());
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ streamId, events, expectedVersion: options?.expectedVersion }]);
+    return result as AppendResult;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const prepared = prepareAppend({ catalogue: this.catalogue, clock: this.clock, ids: this.ids }, appends);
+    const results = this.writeAppends.immediate(prepared);
+    this.announceAppend();
+    return results;
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const backwards = options.direction === "backwards";
+    if (options.direction !== undefined && !backwards && options.direction !== "forwards") {
+      throw new InvalidArgumentError("direction", 'expected "forwards" or "backwards"');
+    }
+    let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
+    let from = options.from ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    const to = options.to ?? (backwards ? 0n : BigInt(Number.MAX_SAFE_INTEGER));
+    const statement = backwards ? this.statements.backwards : this.statements.forwards;
+    while (remaining > 0) {
+      const rows = statement.all(streamId, from, to, Math.min(this.pageSize, remaining)) as Row[];
+      for (const row of rows) yield this.decode(row);
+      if (rows.length < Math.min(this.pageSize, remaining)) return;
+      remaining -= rows.length;
+      const last = (rows[rows.length - 1] as Row)[2];
+      from = backwards ? last - 1n : last + 1n;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
+    let from = options.from ?? 0n;
+    while (remaining > 0) {
+      const rows = this.readPage(from, Math.min(this.pageSize, remaining));
+      for (const row of rows) yield this.decode(row);
+      if (rows.length < Math.min(this.pageSize, remaining)) return;
+      remaining -= rows.length;
+      from = (rows[rows.length - 1] as Row)[0] + 1n;
+    }
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return catchUpSubscription<Row>({
+      source: {
+        readPage: (from, limit) => this.readPage(from, limit),
+        positionOf: (row) => row[0],
+        streamIdOf: (row) => row[1],
+        typeOf: (row) => row[3],
+        decode: (row) => this.decode(row),
+      },
+      wake: this.changes,
+      from: options.from ?? 0n,
+      matches: compileFilter(options.filter),
+      pageSize: this.pageSize,
+    });
+  }
+
+  async headPosition(): Promise<bigint> {
+    return (this.statements.head.get() as bigint | null) ?? 0n;
+  }
+
+  async streamVersion(streamId: string): Promise<StreamRevision> {
+    return this.currentVersion(streamId);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.closing.next();
+    this.closing.complete();
+    this.db.close();
+  }
+
+  private currentVersion(streamId: string): StreamRevision {
+    return (this.statements.streamVersion.get(streamId) as bigint | null) ?? "no_stream";
+  }
+
+  private readPage(from: bigint, limit: number): Row[] {
+    return this.statements.all.all(from, limit) as Row[];
+  }
+
+  /** Runs inside the immediate transaction: check, then insert one stream's events. */
+  private write(append: PreparedAppend): AppendResult {
+    const { streamId, events } = append;
+    if (events.length === 0) throw new InvalidArgumentError("events", `append to ${streamId} has no events`);
+    const retried = this.findRetry(append);
+    if (retried) return retried;
+
+    const actual = this.currentVersion(streamId);
+    assertExpectedVersion(streamId, append.expectedVersion, actual);
+    let version = nextVersion(actual);
+    const recorded = events.map((event): RecordedEvent => {
+      const { metadata } = event;
+      let position: bigint;
+      try {
+        position = BigInt(
+          this.statements.insert.run(
+            streamId,
+            version,
+            event.type,
+            JSON.stringify(event.data),
+            JSON.stringify(metadata),
+            metadata.eventId,
+          ).lastInsertRowid,
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, "events.event_id")) throw new EventIdConflictError(metadata.eventId, streamId);
+        throw error;
+      }
+      return { position, streamId, version: version++, type: event.type, data: event.data, metadata };
+    });
+    return { streamId, nextExpectedVersion: version - 1n, events: recorded };
+  }
+
+  /**
+   * A retry is an append whose first event id is already stored: if every id is stored, in
+   * order, in this stream, the first append's result is returned and nothing is written.
+   */
+  private findRetry(append: PreparedAppend): AppendResult | undefined {
+    const [first] = append.events;
+    const stored =
+      first &&
+      (this.statements.byEventId.get(first.metadata.eventId) as { streamId: string; version: bigint } | undefined);
+    if (!first || !stored) return undefined;
+    const rows = this.statements.forwards.all(
+      stored.streamId,
+      stored.version,
+      stored.version + BigInt(append.events.length - 1),
+      append.events.length,
+    ) as Row[];
+    const original = rows.map((row) => this.decode(row));
+    append.events.forEach((event, i) => {
+      if (stored.streamId !== append.streamId || original[i]?.metadata.eventId !== event.metadata.eventId) {
+        throw new EventIdConflictError(event.metadata.eventId, append.streamId);
+      }
+    });
+    return {
+      streamId: append.streamId,
+      nextExpectedVersion: stored.version + BigInt(rows.length - 1),
+      events: original,
+    };
+  }
+
+  private decode(row: Row): RecordedEvent {
+    const [position, streamId, version, type, data, metadata] = row;
+    const meta = JSON.parse(metadata) as EventMetadata;
+    const upcast = this.catalogue.upcast(type, meta.schemaVersion, JSON.parse(data));
+    return {
+      position,
+      streamId,
+      version,
+      type,
+      data: upcast.data,
+      metadata: upcast.schemaVersion === meta.schemaVersion ? meta : { ...meta, schemaVersion: upcast.schemaVersion },
+    };
+  }
+
+  /** Wakes subscribers once per tick, however many appends the tick made. */
+  private announceAppend(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    queueMicrotask(() => {
+      this.notifyScheduled = false;
+      this.appended.next();
+    });
+  }
+}
+
+function isUniqueViolation(error: unknown, column: string): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" &&
+    error.message.includes(column)
+  );
+}
