@@ -11,6 +11,8 @@ export interface PreparedEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: EventMetadata;
+  /** The writer chose the id, so this may be a retry of an append already stored. */
+  readonly idGiven: boolean;
 }
 
 export interface PreparedAppend {
@@ -50,8 +52,12 @@ export function prepareAppend(context: PrepareContext, appends: readonly StreamA
     if (!Array.isArray(given)) throw new InvalidArgumentError("events", "expected an array of events");
     const events = given.map((event, index): PreparedEvent => {
       const { data, schemaVersion } = context.catalogue.validate(category, event?.type, event?.data, index);
-      const metadata = NewEventMetadata.safeParse(event.metadata ?? {});
+      const metadata =
+        event.metadata === undefined
+          ? { success: true as const, data: {} }
+          : NewEventMetadata.safeParse(event.metadata);
       if (!metadata.success) throw new InvalidEventError(event.type, issuesOf(metadata.error, "metadata"), index);
+      const idGiven = metadata.data.eventId !== undefined;
       const eventId = metadata.data.eventId ?? context.ids.uuid();
       if (seenIds.has(eventId)) throw new InvalidArgumentError("eventId", `${eventId} appears twice in one append`);
       seenIds.add(eventId);
@@ -59,6 +65,7 @@ export function prepareAppend(context: PrepareContext, appends: readonly StreamA
         type: event.type,
         data,
         metadata: { ...metadata.data, eventId, recordedAt: metadata.data.recordedAt ?? recordedAt, schemaVersion },
+        idGiven,
       };
     });
     return { streamId: append.streamId, expectedVersion, events };

@@ -54,8 +54,9 @@ export interface SubscribeOptions {
  *
  * Reads are async iterables that page, so no read ever holds the whole log in memory.
  * `subscribe` catches up from a position, then goes live, with no gap and no duplicate at the
- * switch; it reads one page at a time on the subscriber's pace, so a slow subscriber never makes
- * the store buffer more than one page for it.
+ * switch. It hands each page to the subscriber synchronously and reads the next only after, so
+ * the store holds at most one page per subscriber however slow it is; what a subscriber defers
+ * to later (async handlers) is its own to bound.
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
