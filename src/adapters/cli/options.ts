@@ -1,0 +1,19 @@
+import { InvalidArgumentError as CommanderInvalidArgument } from "commander";
+import { parseStreamId } from "../../domain/stream-id.js";
+
+/** `--from`: a global position, 1 for the first event. Rejected by commander with its usual message. */
+export function parsePosition(value: string): bigint {
+  const text = value.trim();
+  if (!/^[1-9][0-9]*$/.test(text) || BigInt(text) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new CommanderInvalidArgument(
+      `expected a positive integer up to ${Number.MAX_SAFE_INTEGER} (a global position; 1 is the first event)`,
+    );
+  }
+  return BigInt(text);
+}
+
+/** `--stream`: a `category-id` name with a known category; throws InvalidStreamIdError otherwise. */
+export function checkStreamId(value: string): string {
+  parseStreamId(value);
+  return value;
+}
