@@ -38,15 +38,22 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/** Where an event sits in an append: its stream and its index among that stream's events. */
+export interface EventLocation {
+  readonly streamId?: string;
+  readonly index?: number;
+}
+
 export class InvalidEventError extends ColonyError<"invalid_event"> {
   constructor(
     readonly eventType: string,
     readonly issues: readonly FieldIssue[],
-    readonly index?: number,
+    readonly location: EventLocation = {},
   ) {
-    const where = index === undefined ? "" : `event[${index}] `;
+    const { streamId, index } = location;
+    const where = `${streamId === undefined ? "" : `${streamId} `}${index === undefined ? "" : `event[${index}] `}`;
     const what = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
-    super("invalid_event", `${where}${eventType}: ${what}`, { eventType, index, issues });
+    super("invalid_event", `${where}${eventType}: ${what}`, { eventType, streamId, index, issues });
   }
 }
 

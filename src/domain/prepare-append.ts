@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import { type EventMetadata, type NewEvent, NewEventMetadata } from "./envelope.js";
-import { type ExpectedVersion, InvalidArgumentError, InvalidEventError } from "./errors.js";
+import { type EventLocation, type ExpectedVersion, InvalidArgumentError, InvalidEventError } from "./errors.js";
 import type { EventCatalogue } from "./events/catalogue.js";
 import { issuesOf } from "./events/zod-issues.js";
 import type { Clock } from "./ports/clock.js";
@@ -27,6 +28,13 @@ export interface PrepareContext {
   readonly ids: IdGenerator;
 }
 
+function parseMetadata(event: NewEvent, location: EventLocation): z.output<typeof NewEventMetadata> {
+  if (event.metadata === undefined) return {};
+  const parsed = NewEventMetadata.safeParse(event.metadata);
+  if (!parsed.success) throw new InvalidEventError(event.type, issuesOf(parsed.error, "metadata"), location);
+  return parsed.data;
+}
+
 function checkExpectedVersion(value: unknown): ExpectedVersion {
   if (value === "any" || value === "no_stream" || value === "stream_exists") return value;
   if (typeof value === "bigint" && value >= 0n) return value;
@@ -48,25 +56,25 @@ export function prepareAppend(context: PrepareContext, appends: readonly StreamA
   return appends.map((append) => {
     const { category } = parseStreamId(append.streamId);
     const expectedVersion = checkExpectedVersion(append.expectedVersion);
-    const given: readonly NewEvent[] = append.events;
-    if (!Array.isArray(given)) throw new InvalidArgumentError("events", "expected an array of events");
-    const events = given.map((event, index): PreparedEvent => {
-      const { data, schemaVersion } = context.catalogue.validate(category, event?.type, event?.data, index);
-      const metadata =
-        event.metadata === undefined
-          ? { success: true as const, data: {} }
-          : NewEventMetadata.safeParse(event.metadata);
-      if (!metadata.success) throw new InvalidEventError(event.type, issuesOf(metadata.error, "metadata"), index);
-      const idGiven = metadata.data.eventId !== undefined;
-      const eventId = metadata.data.eventId ?? context.ids.uuid();
+    const newEvents: readonly NewEvent[] = append.events;
+    if (!Array.isArray(newEvents)) throw new InvalidArgumentError("events", "expected an array of events");
+    const events = newEvents.map((event, index): PreparedEvent => {
+      const location = { streamId: append.streamId, index };
+      const { data, schemaVersion } = context.catalogue.validate(category, event?.type, event?.data, location);
+      const given = parseMetadata(event, location);
+      const eventId = given.eventId ?? context.ids.uuid();
       if (seenIds.has(eventId)) throw new InvalidArgumentError("eventId", `${eventId} appears twice in one append`);
       seenIds.add(eventId);
-      return {
-        type: event.type,
-        data,
-        metadata: { ...metadata.data, eventId, recordedAt: metadata.data.recordedAt ?? recordedAt, schemaVersion },
-        idGiven,
+      // One key order whatever the writer gave, so the same event is the same JSON in every log.
+      const metadata: EventMetadata = {
+        eventId,
+        ...(given.correlationId === undefined ? {} : { correlationId: given.correlationId }),
+        ...(given.causationId === undefined ? {} : { causationId: given.causationId }),
+        ...(given.actor === undefined ? {} : { actor: given.actor }),
+        recordedAt: given.recordedAt ?? recordedAt,
+        schemaVersion,
       };
+      return { type: event.type, data, metadata, idGiven: given.eventId !== undefined };
     });
     return { streamId: append.streamId, expectedVersion, events };
   });

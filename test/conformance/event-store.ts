@@ -184,6 +184,7 @@ export function describeEventStoreConformance(adapter: string, harness: EventSto
           ]),
         );
         expect(invalid.code).toBe("invalid_event");
+        expect(invalid.message).toMatch(/^task-b event\[0\] TaskClaimed: data\.claimToken/);
         expect(await store.streamVersion("task-a")).toBe("no_stream");
         expect(await store.headPosition()).toBe(1n);
 
@@ -259,6 +260,23 @@ export function describeEventStoreConformance(adapter: string, harness: EventSto
         const store = await fresh();
         for (const limit of [0, -1, 1.5]) {
           expect((await refusal(collect(store.readAll({ limit })))).code).toBe("invalid_argument");
+        }
+      });
+
+      it("refuses positions and versions out of range with an error naming the option", async () => {
+        const store = await fresh();
+        const tooFar = 2n ** 64n;
+        const attempts: [string, Promise<unknown>][] = [
+          ["from", collect(store.readAll({ from: tooFar }))],
+          ["from", collect(store.readAll({ from: -1n }))],
+          ["from", collect(store.readStream("worker-w", { from: tooFar }))],
+          ["to", collect(store.readStream("worker-w", { to: -5n }))],
+          ["from", firstValueFrom(store.subscribe({ from: tooFar }))],
+        ];
+        for (const [option, attempt] of attempts) {
+          const error = await refusal(attempt);
+          expect(error.code).toBe("invalid_argument");
+          expect(error.message).toMatch(new RegExp(`^${option}: `));
         }
       });
     });
@@ -444,6 +462,16 @@ export function describeEventStoreConformance(adapter: string, harness: EventSto
           ),
         );
         expect(twice.code).toBe("invalid_argument");
+        const changed = await refusal(
+          store.append(
+            "worker-r",
+            [{ ...sample("WorkerQueued", { reason: "other" }), metadata: { eventId: uuid(20) } }],
+            {
+              expectedVersion: "any",
+            },
+          ),
+        );
+        expect(changed.code).toBe("event_id_conflict");
         expect(await store.headPosition()).toBe(1n);
       });
     });

@@ -25,8 +25,8 @@ describe("event catalogue", () => {
 
   it("refuses a missing field, naming it", () => {
     const { goal: _goal, ...withoutGoal } = samples.TaskSeeded;
-    expect(() => catalogue.validate("task", "TaskSeeded", withoutGoal, 4)).toThrow(
-      /event\[4\] TaskSeeded: data\.goal: Invalid input/,
+    expect(() => catalogue.validate("task", "TaskSeeded", withoutGoal, { streamId: "task-t1", index: 4 })).toThrow(
+      /^task-t1 event\[4\] TaskSeeded: data\.goal: Invalid input/,
     );
   });
 

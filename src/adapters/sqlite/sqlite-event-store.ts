@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { filter, interval, map, merge, type Observable, Subject, share, takeUntil } from "rxjs";
+import { defer, filter, interval, map, merge, type Observable, Subject, share, takeUntil } from "rxjs";
 import type { EventMetadata, NewEvent, RecordedEvent } from "../../domain/envelope.js";
 import { EventIdConflictError, InvalidArgumentError, type StreamRevision } from "../../domain/errors.js";
 import { catalogue as defaultCatalogue, type EventCatalogue } from "../../domain/events/catalogue.js";
@@ -18,7 +18,7 @@ import type { IdGenerator } from "../../domain/ports/id-generator.js";
 import { type PreparedAppend, prepareAppend } from "../../domain/prepare-append.js";
 import { catchUpSubscription } from "../event-store-kit/catch-up-subscription.js";
 import { compileFilter } from "../event-store-kit/event-filter.js";
-import { readLimit } from "../event-store-kit/read-limit.js";
+import { readLimit, readPosition } from "../event-store-kit/read-options.js";
 import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { migrateLog } from "./log-schema.js";
@@ -37,6 +37,8 @@ export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
 /** A stored row, as `raw()` statements return it: [position, stream_id, version, type, data, metadata]. */
 type Row = [bigint, string, bigint, string, string, string];
 const COLUMNS = "position, stream_id, version, type, data, metadata";
+/** SQLite's largest integer: "read to the end" without a second query. */
+const LAST = 2n ** 63n - 1n;
 
 export class SqliteEventStore implements EventStore {
   private readonly catalogue: EventCatalogue;
@@ -115,8 +117,8 @@ export class SqliteEventStore implements EventStore {
       throw new InvalidArgumentError("direction", 'expected "forwards" or "backwards"');
     }
     let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
-    let from = options.from ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
-    const to = options.to ?? (backwards ? 0n : BigInt(Number.MAX_SAFE_INTEGER));
+    let from = readPosition("from", options.from ?? (backwards ? LAST : 0n));
+    const to = readPosition("to", options.to ?? (backwards ? 0n : LAST));
     const statement = backwards ? this.statements.backwards : this.statements.forwards;
     while (remaining > 0) {
       const rows = statement.all(streamId, from, to, Math.min(this.pageSize, remaining)) as Row[];
@@ -130,7 +132,7 @@ export class SqliteEventStore implements EventStore {
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
-    let from = options.from ?? 0n;
+    let from = readPosition("from", options.from ?? 0n);
     while (remaining > 0) {
       const rows = this.readPage(from, Math.min(this.pageSize, remaining));
       for (const row of rows) yield this.decode(row);
@@ -141,19 +143,22 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
-    return catchUpSubscription<Row>({
-      source: {
-        readPage: (from, limit) => this.readPage(from, limit),
-        positionOf: (row) => row[0],
-        streamIdOf: (row) => row[1],
-        typeOf: (row) => row[3],
-        decode: (row) => this.decode(row),
-      },
-      wake: this.changes,
-      from: options.from ?? 0n,
-      matches: compileFilter(options.filter),
-      pageSize: this.pageSize,
-    });
+    // Deferred, so bad options reach the subscriber as an error like any other read failure.
+    return defer(() =>
+      catchUpSubscription<Row>({
+        source: {
+          readPage: (from, limit) => this.readPage(from, limit),
+          positionOf: (row) => row[0],
+          streamIdOf: (row) => row[1],
+          typeOf: (row) => row[3],
+          decode: (row) => this.decode(row),
+        },
+        wake: this.changes,
+        from: readPosition("from", options.from ?? 0n),
+        matches: compileFilter(options.filter),
+        pageSize: this.pageSize,
+      }),
+    );
   }
 
   async headPosition(): Promise<bigint> {
@@ -213,8 +218,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * A retry is an append whose first event id is already stored: if every id is stored, in
-   * order, in this stream, the first append's result is returned and nothing is written.
+   * A retry is an append whose first event id is already stored: if every event is stored, in
+   * order, in this stream, with the same type and data, the first append's result is returned and
+   * nothing is written. Reusing an id for anything else is refused.
    */
   private findRetry(append: PreparedAppend): AppendResult | undefined {
     const [first] = append.events;
@@ -230,9 +236,14 @@ export class SqliteEventStore implements EventStore {
     ) as Row[];
     const original = rows.map((row) => this.decode(row));
     append.events.forEach((event, i) => {
-      if (stored.streamId !== append.streamId || original[i]?.metadata.eventId !== event.metadata.eventId) {
-        throw new EventIdConflictError(event.metadata.eventId, append.streamId);
-      }
+      const row = rows[i];
+      const same =
+        row !== undefined &&
+        stored.streamId === append.streamId &&
+        original[i]?.metadata.eventId === event.metadata.eventId &&
+        row[3] === event.type &&
+        row[4] === JSON.stringify(event.data);
+      if (!same) throw new EventIdConflictError(event.metadata.eventId, append.streamId);
     });
     return {
       streamId: append.streamId,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { InvalidEventError } from "../errors.js";
+import { type EventLocation, InvalidEventError } from "../errors.js";
 import type { Category } from "../stream-id.js";
 import { colonyEvents } from "./colony.js";
 import { conversationEvents } from "./conversation.js";
@@ -54,25 +54,30 @@ export class EventCatalogue {
 
   /**
    * Checks an event about to be written to `category`: a known type of that category whose data
-   * passes the schema. Returns the parsed data. `index` places the event in its batch for errors.
+   * passes the schema. Returns the parsed data. `location` places the event in its append for errors.
    */
-  validate(category: string, type: unknown, data: unknown, index?: number): { data: unknown; schemaVersion: number } {
+  validate(
+    category: string,
+    type: unknown,
+    data: unknown,
+    location: EventLocation = {},
+  ): { data: unknown; schemaVersion: number } {
     if (typeof type !== "string" || type.length === 0) {
-      throw new InvalidEventError(String(type), [{ path: "type", message: "expected an event type name" }], index);
+      throw new InvalidEventError(String(type), [{ path: "type", message: "expected an event type name" }], location);
     }
     const definition = this.definitions.get(type);
     if (!definition) {
-      throw new InvalidEventError(type, [{ path: "type", message: `unknown event type ${type}` }], index);
+      throw new InvalidEventError(type, [{ path: "type", message: `unknown event type ${type}` }], location);
     }
     if (definition.category !== category) {
       throw new InvalidEventError(
         type,
         [{ path: "streamId", message: `${type} belongs to ${definition.category} streams, not ${category}` }],
-        index,
+        location,
       );
     }
     const parsed = definition.schema.safeParse(data);
-    if (!parsed.success) throw new InvalidEventError(type, issuesOf(parsed.error, "data"), index);
+    if (!parsed.success) throw new InvalidEventError(type, issuesOf(parsed.error, "data"), location);
     return { data: parsed.data, schemaVersion: definition.schemaVersion };
   }
 
