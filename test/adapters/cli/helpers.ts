@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../../src/adapters/cli/main.js";
+import { runCli } from "../../../src/adapters/cli/program.js";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
 
