@@ -1,13 +1,12 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
+import { type Child, killAllChildren, startChild } from "../../support/child-processes.js";
 
 /**
  * Kill -9 a writer mid-stream, again and again, and check the file: SQLite in WAL mode with
@@ -17,7 +16,6 @@ import type { RecordedEvent } from "../../../src/domain/envelope.js";
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../..");
 const script = join(here, "children", "crash-appender.ts");
 
 const BATCH_SIZE = 20;
@@ -25,50 +23,18 @@ const KILLS = 12;
 const STREAMS = ["task-crash-a", "task-crash-b"] as const;
 
 const tempDirs: string[] = [];
-const running = new Set<ChildProcessWithoutNullStreams>();
 
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
+afterEach(killAllChildren);
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts a writer, resolves once its first batch has committed (it prints "running"). */
-function startWriter(file: string, run: number): Promise<ChildProcessWithoutNullStreams> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, file, String(run), String(BATCH_SIZE)], {
-    cwd: repoRoot,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  running.add(child);
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolvePromise, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on("line", (line) => {
-      if (line === "running") resolvePromise(child);
-    });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      running.delete(child);
-      reject(new Error(`writer ${run} exited with ${code ?? signal} before running\n${stderr}`));
-    });
-  });
-}
-
-function killAndWait(child: ChildProcessWithoutNullStreams): Promise<void> {
-  return new Promise((resolvePromise) => {
-    child.once("exit", () => {
-      running.delete(child);
-      resolvePromise();
-    });
-    child.kill("SIGKILL");
-  });
+/** Starts a writer, resolved once its first batch has committed (it prints "running"). */
+async function startWriter(file: string, run: number): Promise<Child> {
+  const child = startChild(script, [file, String(run), String(BATCH_SIZE)]);
+  while ((await child.nextLine()) !== "running") {}
+  return child;
 }
 
 interface StepData {
@@ -86,7 +52,7 @@ describe("SqliteEventStore after its writer is killed with SIGKILL", () => {
     for (let run = 0; run < KILLS; run++) {
       const child = await startWriter(file, run);
       await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 281)));
-      await killAndWait(child);
+      await child.kill();
     }
 
     // The file as SQLite sees it, before our store touches it (opening runs WAL recovery).

@@ -1,12 +1,11 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
+import { killAllChildren, startChild } from "../../support/child-processes.js";
 
 /**
  * Several OS processes sharing one SQLite file (DESIGN §2: one file, writers serialised by the
@@ -14,65 +13,14 @@ import type { RecordedEvent } from "../../../src/domain/envelope.js";
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "../../..");
 const childrenDir = join(here, "children");
 
 const tempDirs: string[] = [];
-const running = new Set<ChildProcessWithoutNullStreams>();
 
 function freshFile(): string {
   const dir = mkdtempSync(join(tmpdir(), "colonylog-multi-process-"));
   tempDirs.push(dir);
   return join(dir, "colony.db");
-}
-
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  /** Resolves with the next stdout line (lines are queued, none is lost). */
-  nextLine(): Promise<string>;
-  /** Resolves when the child exits with code 0; rejects with its stderr otherwise. */
-  readonly exited: Promise<void>;
-}
-
-function startChild(script: string, args: readonly string[]): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", join(childrenDir, script), ...args], {
-    cwd: repoRoot,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  running.add(child);
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const queued: string[] = [];
-  const waiting: ((line: string) => void)[] = [];
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    const waiter = waiting.shift();
-    if (waiter) waiter(line);
-    else queued.push(line);
-  });
-  const exited = new Promise<void>((resolvePromise, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      running.delete(child);
-      if (code === 0) resolvePromise();
-      else reject(new Error(`${script} exited with ${code ?? signal}\n${stderr}`));
-    });
-  });
-  // Keep an unexpected early exit from surfacing as an unhandled rejection before it is awaited.
-  exited.catch(() => {});
-  const nextLine = () => {
-    const line = queued.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    return Promise.race([
-      new Promise<string>((resolveLine) => waiting.push(resolveLine)),
-      exited.then(() => {
-        throw new Error(`${script} exited before printing the expected line\n${stderr}`);
-      }),
-    ]);
-  };
-  return { process: child, nextLine, exited };
 }
 
 /** Waits for `promise`, failing with `message()` (not hanging until the test timeout) after `ms`. */
@@ -94,10 +42,7 @@ async function readAll(store: SqliteEventStore): Promise<RecordedEvent[]> {
   return events;
 }
 
-afterEach(() => {
-  for (const child of running) child.kill("SIGKILL");
-  running.clear();
-});
+afterEach(killAllChildren);
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -118,7 +63,7 @@ describe("SqliteEventStore shared by several processes", () => {
 
     // Every child opens (and migrates) the fresh file at the same moment.
     const children = Array.from({ length: workers }, (_, i) =>
-      startChild("append-contended.ts", [file, `w${i}`, String(perWorker), streamId]),
+      startChild(join(childrenDir, "append-contended.ts"), [file, `w${i}`, String(perWorker), streamId]),
     );
     for (const child of children) expect(await child.nextLine()).toBe("ready");
     for (const child of children) child.process.stdin.write("go\n");
@@ -214,7 +159,12 @@ describe("SqliteEventStore shared by several processes", () => {
       try {
         await catchUpDone;
         // Live from here on: everything else is written by the child process.
-        const child = startChild("append-live.ts", [file, "child", String(appends), String(perAppend)]);
+        const child = startChild(join(childrenDir, "append-live.ts"), [
+          file,
+          "child",
+          String(appends),
+          String(perAppend),
+        ]);
         const report = JSON.parse(await child.nextLine()) as { eventIds: string[] };
         await child.exited;
         await within(
