@@ -1,0 +1,40 @@
+import Database from "better-sqlite3";
+
+/** What a log file holds, to check that two contenders stored the same rows. */
+export interface LogFootprint {
+  readonly rows: number;
+  readonly dataBytes: number;
+  readonly metadataBytes: number;
+  /** The data JSON of the first event, to compare as text. */
+  readonly firstData: string | null;
+}
+
+export function logFootprint(file: string): LogFootprint {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT count(*) AS rows, total(length(data)) AS dataBytes, total(length(metadata)) AS metadataBytes,
+                (SELECT data FROM events ORDER BY position LIMIT 1) AS firstData
+         FROM events`,
+      )
+      .get() as LogFootprint;
+  } finally {
+    db.close();
+  }
+}
+
+/** Throws unless both files hold as many rows, as many bytes of data and of metadata, and the same first data. */
+export function assertSameFootprint(ours: string, baseline: string): LogFootprint {
+  const a = logFootprint(ours);
+  const b = logFootprint(baseline);
+  if (
+    a.rows !== b.rows ||
+    a.dataBytes !== b.dataBytes ||
+    a.metadataBytes !== b.metadataBytes ||
+    a.firstData !== b.firstData
+  ) {
+    throw new Error(`the contenders stored different rows: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  return a;
+}

@@ -1,0 +1,86 @@
+import type Database from "better-sqlite3";
+import { migrateLog } from "../src/adapters/sqlite/log-schema.js";
+import { openDatabase } from "../src/adapters/sqlite/open-database.js";
+import { UuidV7Generator } from "../src/adapters/system/uuid-v7.js";
+import type { LogReader, LogWriter } from "./log-contender.js";
+import type { WorkloadAppend } from "./log-workload.js";
+
+interface ScannedEvent {
+  readonly position: number;
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: { readonly eventId?: string };
+}
+
+interface StoredRow {
+  position: number;
+  stream_id: string;
+  version: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/**
+ * The baseline: plain better-sqlite3 on the very same schema, pragmas and rows (same JSON text,
+ * UUIDv7 ids, one `BEGIN IMMEDIATE` transaction per append), and nothing else: no validation,
+ * no version check, no envelope objects.
+ */
+export class RawSqliteContender implements LogWriter, LogReader {
+  private readonly ids = new UuidV7Generator();
+  private readonly versions = new Map<string, number>();
+  private readonly insert: Database.Statement;
+  private readonly all: Database.Statement<[], StoredRow>;
+  private readonly write: Database.Transaction<(append: WorkloadAppend) => number>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    this.all = db.prepare("SELECT position, stream_id, version, type, data, metadata FROM events ORDER BY position");
+    this.write = db.transaction(({ streamId, events }: WorkloadAppend) => {
+      const recordedAt = new Date().toISOString();
+      let version = this.versions.get(streamId) ?? 0;
+      for (const event of events) {
+        const eventId = this.ids.uuid();
+        const metadata = JSON.stringify({ eventId, recordedAt, schemaVersion: 1 });
+        this.insert.run(streamId, version++, event.type, JSON.stringify(event.data), metadata, eventId);
+      }
+      return version;
+    });
+  }
+
+  static open(file: string): RawSqliteContender {
+    const db = openDatabase(file);
+    migrateLog(db);
+    return new RawSqliteContender(db);
+  }
+
+  async append(append: WorkloadAppend): Promise<void> {
+    this.versions.set(append.streamId, this.write.immediate(append));
+  }
+
+  async scan(): Promise<number> {
+    let count = 0;
+    let last: ScannedEvent | undefined;
+    for (const row of this.all.iterate()) {
+      last = {
+        position: row.position,
+        streamId: row.stream_id,
+        version: row.version,
+        type: row.type,
+        data: JSON.parse(row.data),
+        metadata: JSON.parse(row.metadata),
+      };
+      count++;
+    }
+    if (count > 0 && last?.metadata.eventId === undefined) throw new Error("scan returned a row without metadata");
+    return count;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
