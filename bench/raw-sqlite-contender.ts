@@ -14,14 +14,8 @@ interface ScannedEvent {
   readonly metadata: { readonly eventId?: string };
 }
 
-interface StoredRow {
-  position: number;
-  stream_id: string;
-  version: number;
-  type: string;
-  data: string;
-  metadata: string;
-}
+/** [position, stream_id, version, type, data, metadata]: the fastest form better-sqlite3 returns. */
+type StoredRow = [number, string, number, string, string, string];
 
 /**
  * The baseline: plain better-sqlite3 on the very same schema, pragmas and rows (same JSON text,
@@ -39,7 +33,9 @@ export class RawSqliteContender implements LogWriter, LogReader {
     this.insert = db.prepare(
       "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.all = db.prepare("SELECT position, stream_id, version, type, data, metadata FROM events ORDER BY position");
+    this.all = db
+      .prepare<[], StoredRow>("SELECT position, stream_id, version, type, data, metadata FROM events ORDER BY position")
+      .raw(true);
     this.write = db.transaction(({ streamId, events }: WorkloadAppend) => {
       const recordedAt = new Date().toISOString();
       let version = this.versions.get(streamId) ?? 0;
@@ -65,15 +61,8 @@ export class RawSqliteContender implements LogWriter, LogReader {
   async scan(): Promise<number> {
     let count = 0;
     let last: ScannedEvent | undefined;
-    for (const row of this.all.iterate()) {
-      last = {
-        position: row.position,
-        streamId: row.stream_id,
-        version: row.version,
-        type: row.type,
-        data: JSON.parse(row.data),
-        metadata: JSON.parse(row.metadata),
-      };
+    for (const [position, streamId, version, type, data, metadata] of this.all.iterate()) {
+      last = { position, streamId, version, type, data: JSON.parse(data), metadata: JSON.parse(metadata) };
       count++;
     }
     if (count > 0 && last?.metadata.eventId === undefined) throw new Error("scan returned a row without metadata");

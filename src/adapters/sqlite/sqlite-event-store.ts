@@ -71,9 +71,9 @@ export class SqliteEventStore implements EventStore {
       streamVersion: db.prepare("SELECT max(version) FROM events WHERE stream_id = ?").pluck().safeIntegers(true),
       head: db.prepare("SELECT max(position) FROM events").pluck().safeIntegers(true),
       byEventId: db.prepare("SELECT stream_id AS streamId, version FROM events WHERE event_id = ?").safeIntegers(true),
-      insert: db.prepare(
-        "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
-      ),
+      insert: db
+        .prepare("INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)")
+        .safeIntegers(true),
       all: reading(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
       forwards: reading(
         `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND version >= ? AND version <= ? ORDER BY version LIMIT ?`,
