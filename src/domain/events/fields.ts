@@ -31,3 +31,6 @@ export const WorkerProfile = z.strictObject({
   loopConfig: LoopConfig,
   inputData: JsonObject,
 });
+
+/** How a worker's run ended; a background delegation runs as a worker, so it ends the same ways. */
+export const ReportStatus = z.enum(["success", "partial", "failed", "timeout", "stopped"]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ColonyName, Id, NonNegativeInt } from "./fields.js";
+import { ColonyName, Id, NonNegativeInt, ReportStatus } from "./fields.js";
 
 export const SessionPhase = z.enum(["independent", "incubating", "working", "reviewing"]);
 
@@ -9,8 +9,6 @@ const Provenance = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("compacted"), fromSessionId: Id }),
   z.strictObject({ kind: z.literal("forked"), fromSessionId: Id }),
 ]);
-
-export const DelegationStatus = z.enum(["success", "partial", "failed", "timeout", "stopped"]);
 
 export const sessionEvents = {
   SessionStarted: z.strictObject({
@@ -37,7 +35,7 @@ export const sessionEvents = {
   }),
   DelegationCompleted: z.strictObject({
     delegationId: Id,
-    status: DelegationStatus,
+    status: ReportStatus,
     summary: z.string(),
     error: z.string().nullable(),
     durationMs: NonNegativeInt,

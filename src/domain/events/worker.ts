@@ -1,7 +1,14 @@
 import { z } from "zod";
-import { Id, Json, JsonObject, NonNegativeInt, PositiveInt, TokenUsage, WorkerProfile } from "./fields.js";
-
-export const ReportStatus = z.enum(["success", "partial", "failed", "timeout", "stopped"]);
+import {
+  Id,
+  Json,
+  JsonObject,
+  NonNegativeInt,
+  PositiveInt,
+  ReportStatus,
+  TokenUsage,
+  WorkerProfile,
+} from "./fields.js";
 
 export const workerEvents = {
   WorkerSpawned: z.strictObject({
