@@ -111,35 +111,29 @@ export class SqliteEventStore implements EventStore {
     return results;
   }
 
+  // Generators, so bad options surface where reading starts, as every read failure does.
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === "backwards";
     if (options.direction !== undefined && !backwards && options.direction !== "forwards") {
       throw new InvalidArgumentError("direction", 'expected "forwards" or "backwards"');
     }
-    let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
-    let from = readPosition("from", options.from ?? (backwards ? LAST : 0n));
     const to = readPosition("to", options.to ?? (backwards ? 0n : LAST));
     const statement = backwards ? this.statements.backwards : this.statements.forwards;
-    while (remaining > 0) {
-      const rows = statement.all(streamId, from, to, Math.min(this.pageSize, remaining)) as Row[];
-      for (const row of rows) yield this.decode(row);
-      if (rows.length < Math.min(this.pageSize, remaining)) return;
-      remaining -= rows.length;
-      const last = (rows[rows.length - 1] as Row)[2];
-      from = backwards ? last - 1n : last + 1n;
-    }
+    yield* this.paged(
+      readPosition("from", options.from ?? (backwards ? LAST : 0n)),
+      options.limit,
+      (from, count) => statement.all(streamId, from, to, count) as Row[],
+      ([, , version]) => (backwards ? version - 1n : version + 1n),
+    );
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
-    let from = readPosition("from", options.from ?? 0n);
-    while (remaining > 0) {
-      const rows = this.readPage(from, Math.min(this.pageSize, remaining));
-      for (const row of rows) yield this.decode(row);
-      if (rows.length < Math.min(this.pageSize, remaining)) return;
-      remaining -= rows.length;
-      from = (rows[rows.length - 1] as Row)[0] + 1n;
-    }
+    yield* this.paged(
+      readPosition("from", options.from ?? 0n),
+      options.limit,
+      (from, count) => this.readPage(from, count),
+      ([position]) => position + 1n,
+    );
   }
 
   subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
@@ -174,6 +168,26 @@ export class SqliteEventStore implements EventStore {
     this.closing.next();
     this.closing.complete();
     this.db.close();
+  }
+
+  /** Yields rows page by page from `start`, each page read only once the last is consumed. */
+  private async *paged(
+    start: bigint,
+    limit: number | undefined,
+    read: (cursor: bigint, count: number) => Row[],
+    after: (last: Row) => bigint,
+  ): AsyncGenerator<RecordedEvent> {
+    let remaining = limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", limit);
+    let cursor = start;
+    while (remaining > 0) {
+      const count = Math.min(this.pageSize, remaining);
+      const rows = read(cursor, count);
+      for (const row of rows) yield this.decode(row);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < count) return;
+      remaining -= rows.length;
+      cursor = after(last);
+    }
   }
 
   private currentVersion(streamId: string): StreamRevision {
