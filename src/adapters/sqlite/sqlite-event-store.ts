@@ -34,6 +34,17 @@ export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
   readonly pollIntervalMs?: number;
 }
 
+/**
+ * Projections folded inside the append transaction (DESIGN §5, inline mode), on this store's
+ * own connection, so what the command side reads back right after an append already holds it.
+ */
+export interface InlineProjections {
+  /** The lowest checkpoint among them, read inside the current transaction. */
+  lowestCheckpoint(): bigint;
+  /** Folds events (position order) and moves checkpoints to `through`, in the open transaction. */
+  applyWithin(events: readonly RecordedEvent[], through: bigint): void;
+}
+
 /** A stored row, as `raw()` statements return it: [position, stream_id, version, type, data, metadata]. */
 type Row = [bigint, string, bigint, string, string, string];
 const COLUMNS = "position, stream_id, version, type, data, metadata";
@@ -51,6 +62,7 @@ export class SqliteEventStore implements EventStore {
   private readonly changes: Observable<unknown>;
   private readonly statements;
   private readonly writeAppends: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
+  private inline: InlineProjections | undefined;
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     const db = openDatabase(file, options);
@@ -83,7 +95,11 @@ export class SqliteEventStore implements EventStore {
       ),
       dataVersion: db.prepare("PRAGMA data_version").pluck(),
     };
-    this.writeAppends = db.transaction((appends: readonly PreparedAppend[]) => appends.map((a) => this.write(a)));
+    this.writeAppends = db.transaction((appends: readonly PreparedAppend[]) => {
+      const results = appends.map((a) => this.write(a));
+      if (this.inline) this.foldInline(this.inline, results);
+      return results;
+    });
 
     // Our own commits announce themselves; other processes' commits show up as a changed
     // data_version, polled only while someone is subscribed.
@@ -97,6 +113,16 @@ export class SqliteEventStore implements EventStore {
       }),
     );
     this.changes = merge(this.appended, foreignCommits).pipe(takeUntil(this.closing), share());
+  }
+
+  /** The connection, for read models kept in the same file (and inline projections). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** From now on, every append also folds these projections in its own transaction. */
+  attachInline(projections: InlineProjections): void {
+    this.inline = projections;
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -188,6 +214,25 @@ export class SqliteEventStore implements EventStore {
       remaining -= rows.length;
       cursor = after(last);
     }
+  }
+
+  /**
+   * Folds the appended events, after any the projections have not seen yet (written by a
+   * process without them), so inline read models never skip a position.
+   */
+  private foldInline(inline: InlineProjections, results: readonly AppendResult[]): void {
+    const appended = results.flatMap((r) => r.events).sort((a, b) => (a.position < b.position ? -1 : 1));
+    const first = appended[0]?.position;
+    const last = appended.at(-1)?.position;
+    if (first === undefined || last === undefined) return;
+    const missed: RecordedEvent[] = [];
+    for (let from = inline.lowestCheckpoint() + 1n; from < first; ) {
+      const rows = this.readPage(from, this.pageSize).filter(([position]) => position < first);
+      for (const row of rows) missed.push(this.decode(row));
+      if (rows.length < this.pageSize) break;
+      from = (rows.at(-1) as Row)[0] + 1n;
+    }
+    inline.applyWithin([...missed, ...appended], last);
   }
 
   private currentVersion(streamId: string): StreamRevision {

@@ -1,0 +1,161 @@
+import type Database from "better-sqlite3";
+import type { Compilable, Kysely } from "kysely";
+import type { RecordedEvent } from "../../domain/envelope.js";
+import { handlerFor, type Projection } from "../../projections/projection.js";
+import type { ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
+import { sqliteQueryBuilder } from "./query-builder.js";
+import type { InlineProjections } from "./sqlite-event-store.js";
+
+const CHECKPOINTS = "projection_checkpoints";
+const LAST = 2n ** 63n - 1n;
+/** Distinct statements kept prepared; handlers produce a bounded set of shapes. */
+const STATEMENT_CACHE = 512;
+
+type AnyProjection = Projection<any>;
+
+function bind(value: unknown): unknown {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value === undefined) return null;
+  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
+    throw new TypeError(
+      `projection handlers must serialise objects before writing them (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Read models in a SQLite database (by default the log's own file), written through compiled
+ * Kysely queries on better-sqlite3. A batch and the checkpoints it moves commit together.
+ */
+export class SqliteProjectionStore implements ProjectionStore, InlineProjections {
+  private readonly q: Kysely<any> = sqliteQueryBuilder();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpoints = new Map<string, bigint>();
+  private readonly applyBatch: Database.Transaction<(events: readonly RecordedEvent[], through: bigint) => void>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly projections: readonly AnyProjection[],
+  ) {
+    const names = new Set<string>();
+    for (const p of projections) {
+      if (names.has(p.name)) throw new Error(`two projections are named ${p.name}`);
+      names.add(p.name);
+    }
+    this.applyBatch = db.transaction((events: readonly RecordedEvent[], through: bigint) => this.fold(events, through));
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async prepare(): Promise<ProjectionStatus[]> {
+    this.db
+      .transaction(() => {
+        this.db.exec(
+          `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`,
+        );
+        const stored = new Map(
+          (
+            this.db.prepare(`SELECT name, version FROM ${CHECKPOINTS}`).all() as { name: string; version: number }[]
+          ).map((r) => [r.name, r.version]),
+        );
+        for (const projection of this.projections) {
+          if (stored.get(projection.name) !== projection.version) this.recreate(projection);
+        }
+      })
+      .immediate();
+    return this.status();
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    this.loadCheckpoints();
+    return this.projections.map((p) => ({
+      name: p.name,
+      version: p.version,
+      checkpoint: this.checkpoints.get(p.name) ?? 0n,
+    }));
+  }
+
+  async apply(events: readonly RecordedEvent[], through: bigint): Promise<void> {
+    this.applyBatch.immediate(events, through);
+  }
+
+  applyWithin(events: readonly RecordedEvent[], through: bigint): void {
+    this.fold(events, through);
+  }
+
+  lowestCheckpoint(): bigint {
+    this.loadCheckpoints();
+    return this.projections.reduce((min, p) => {
+      const checkpoint = this.checkpoints.get(p.name) ?? 0n;
+      return checkpoint < min ? checkpoint : min;
+    }, LAST);
+  }
+
+  async reset(names: readonly string[]): Promise<void> {
+    const chosen = names.map((name) => {
+      const projection = this.projections.find((p) => p.name === name);
+      if (!projection)
+        throw new Error(`unknown projection ${name} (known: ${this.projections.map((p) => p.name).join(", ")})`);
+      return projection;
+    });
+    this.db.transaction(() => chosen.forEach((p) => this.recreate(p))).immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private fold(events: readonly RecordedEvent[], through: bigint): void {
+    // Read inside the transaction: another process may have moved a checkpoint since.
+    this.loadCheckpoints();
+    for (const projection of this.projections) {
+      const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
+      if (through <= checkpoint) continue;
+      for (const event of events) {
+        if (event.position <= checkpoint) continue;
+        const handler = handlerFor(projection, event.type);
+        if (handler) this.run(handler(event, this.q));
+      }
+      this.statement(`UPDATE ${CHECKPOINTS} SET position = ? WHERE name = ?`).run(through, projection.name);
+      this.checkpoints.set(projection.name, through);
+    }
+  }
+
+  private recreate(projection: AnyProjection): void {
+    for (const table of [...projection.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    this.run(projection.schema(this.q));
+    this.statement(
+      `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, 0)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
+    ).run(projection.name, projection.version);
+    this.checkpoints.set(projection.name, 0n);
+  }
+
+  private loadCheckpoints(): void {
+    const rows = this.statement(`SELECT name, position FROM ${CHECKPOINTS}`).safeIntegers(true).all() as {
+      name: string;
+      position: bigint;
+    }[];
+    for (const row of rows) this.checkpoints.set(row.name, row.position);
+  }
+
+  private run(writes: readonly Compilable[]): void {
+    for (const write of writes) {
+      const { sql, parameters } = write.compile();
+      this.statement(sql).run(...parameters.map(bind));
+    }
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
