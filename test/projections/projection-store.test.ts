@@ -21,18 +21,19 @@ describe("projection store and runner", () => {
     expect((await db.projections.status())[0]?.checkpoint).toBe(2n);
   });
 
-  it("applies nothing twice: a batch replayed below the checkpoint changes nothing", async () => {
+  it("applies nothing twice: events at or below the checkpoint in a batch are skipped", async () => {
     const db = await open({ projections: [workersProjection] });
-    const { events } = await db.events.append(
+    const first = await db.events.append(
       "worker-b",
       [sample("WorkerSpawned", { workerId: "b" }), sample("WorkerStarted")],
       { expectedVersion: "no_stream" },
     );
-    await db.projections.apply(events, 2n);
-    await db.events.append("worker-b", [sample("WorkerStopped")], { expectedVersion: 1n });
     await db.runner.catchUp();
-    // Re-applying the first two events (a duplicate delivery) must not undo the stop.
-    await db.projections.apply(events, 2n);
+    const next = await db.events.append("worker-b", [sample("WorkerStopped")], { expectedVersion: 1n });
+    // A redelivery that overlaps what was folded: the spawn again would break the primary key.
+    await db.projections.apply([...first.events, ...next.events], 3n);
+    expect(await statusOf(db, "b")).toBe("stopped");
+    await db.projections.apply(first.events, 2n);
     expect(await statusOf(db, "b")).toBe("stopped");
   });
 
