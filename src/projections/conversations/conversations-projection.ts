@@ -1,0 +1,392 @@
+import { type Kysely, sql } from "kysely";
+import type { RecordedEvent } from "../../domain/envelope.js";
+import { defineProjection } from "../projection.js";
+
+export type PartRole = "user" | "assistant" | "tool" | "system";
+
+export interface ConversationsTable {
+  id: string;
+  owner_kind: string;
+  owner_id: string;
+  /** A fork has no prompt of its own: it inherits its parent's (copied when the fork is folded). */
+  system_prompt: string | null;
+  /** The context limits as JSON; a fork copies its parent's. */
+  limits: string | null;
+  parent_id: string | null;
+  parent_version: number | null;
+  fork_reason: string | null;
+  /** The conversation at the top of the fork chain (itself for a root). */
+  root_id: string;
+  /** 0 for a root, the parent's depth + 1 for a fork. */
+  depth: number;
+  started_at: string;
+  updated_at: string;
+  /** The version of the last event of its own stream. */
+  last_version: number;
+  /** Parts of its own stream (inherited parts are not counted). */
+  part_count: number;
+  /** The seq the next part takes: one past the highest seq visible (inherited or own). */
+  next_seq: number;
+  /** The compaction the live context starts from: the latest one visible along the fork chain. */
+  compaction_conversation_id: string | null;
+  compaction_version: number | null;
+  compacted_through_seq: number | null;
+}
+
+export interface ConversationPartsTable {
+  conversation_id: string;
+  /** Version of the MessagePartAppended event in its conversation stream. */
+  version: number;
+  seq: number;
+  role: PartRole;
+  content: string;
+  /** JSON array of { id, name, arguments }, or NULL. */
+  tool_calls: string | null;
+  tool_call_id: string | null;
+  /** JSON object { clientInput?, trigger?, inherited? }, or NULL. */
+  flags: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  latency_ms: number | null;
+  recorded_at: string;
+  /** Global log position of the event. */
+  position: number;
+}
+
+/**
+ * The fork chain of each conversation, one row per ancestor and one for itself, so the live
+ * context is one indexed join: `ancestor_id`'s parts with version <= `up_to_version`.
+ */
+export interface ConversationAncestryTable {
+  conversation_id: string;
+  ancestor_id: string;
+  /** The last version of the ancestor that is visible; NULL (unbounded) on the row for itself. */
+  up_to_version: number | null;
+  /** The ancestor's depth: 0 for the root. */
+  depth: number;
+}
+
+export interface ConversationCompactionsTable {
+  conversation_id: string;
+  version: number;
+  through_seq: number;
+  summary: string;
+  method: "llm" | "extractive";
+  parts_compacted: number;
+  tokens_before: number;
+  tokens_after: number;
+  recorded_at: string;
+  position: number;
+}
+
+export interface ConversationCheckpointsTable {
+  conversation_id: string;
+  /** Version of the CheckpointMarked event itself. */
+  version: number;
+  /** The version the label names. */
+  marked_version: number;
+  label: string;
+  recorded_at: string;
+  position: number;
+}
+
+export interface ConversationsReadModel {
+  conversations: ConversationsTable;
+  conversation_parts: ConversationPartsTable;
+  conversation_ancestry: ConversationAncestryTable;
+  conversation_compactions: ConversationCompactionsTable;
+  conversation_checkpoints: ConversationCheckpointsTable;
+}
+
+const PREFIX = "conversation-";
+
+/**
+ * The conversation id is the stream's id: `conversation-{id}`. ConversationStarted and
+ * ConversationForked also carry a `conversationId`; the stream wins (a handler cannot refuse an
+ * event already in the log), so a mismatching payload id is ignored.
+ */
+export const conversationIdOf = (event: RecordedEvent) =>
+  event.streamId.startsWith(PREFIX) ? event.streamId.slice(PREFIX.length) : event.streamId;
+const at = (event: RecordedEvent) => event.metadata.recordedAt;
+const versionOf = (event: RecordedEvent) => Number(event.version);
+const positionOf = (event: RecordedEvent) => Number(event.position);
+
+type Q = Kysely<ConversationsReadModel>;
+
+/** Every event of a conversation's stream moves its last version and activity time. */
+function touch(q: Q, event: RecordedEvent) {
+  return q
+    .updateTable("conversations")
+    .set({ last_version: versionOf(event), updated_at: at(event) })
+    .where("id", "=", conversationIdOf(event));
+}
+
+/**
+ * The latest compaction visible through a conversation's ancestry rows (already capped at the
+ * fork versions): the deepest conversation's first, then the highest version.
+ */
+function visibleCompaction(q: Q, conversationId: string) {
+  return q
+    .selectFrom("conversation_ancestry as a")
+    .innerJoin("conversation_compactions as k", "k.conversation_id", "a.ancestor_id")
+    .where("a.conversation_id", "=", conversationId)
+    .where((eb) => eb.or([eb("a.up_to_version", "is", null), eb("k.version", "<=", eb.ref("a.up_to_version"))]))
+    .orderBy("a.depth", "desc")
+    .orderBy("k.version", "desc")
+    .limit(1);
+}
+
+/** Conversation parts with fork ancestry and the compaction boundary (DESIGN §4, §5). */
+export const conversationsProjection = defineProjection<ConversationsReadModel>({
+  name: "conversations",
+  version: 1,
+  tables: [
+    "conversations",
+    "conversation_ancestry",
+    "conversation_parts",
+    "conversation_compactions",
+    "conversation_checkpoints",
+  ],
+  schema: (q) => [
+    q.schema
+      .createTable("conversations")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("owner_kind", "text", (c) => c.notNull())
+      .addColumn("owner_id", "text", (c) => c.notNull())
+      .addColumn("system_prompt", "text")
+      .addColumn("limits", "text")
+      .addColumn("parent_id", "text")
+      .addColumn("parent_version", "integer")
+      .addColumn("fork_reason", "text")
+      .addColumn("root_id", "text", (c) => c.notNull())
+      .addColumn("depth", "integer", (c) => c.notNull())
+      .addColumn("started_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addColumn("last_version", "integer", (c) => c.notNull())
+      .addColumn("part_count", "integer", (c) => c.notNull())
+      .addColumn("next_seq", "integer", (c) => c.notNull())
+      .addColumn("compaction_conversation_id", "text")
+      .addColumn("compaction_version", "integer")
+      .addColumn("compacted_through_seq", "integer"),
+    q.schema.createIndex("conversations_parent").on("conversations").columns(["parent_id", "parent_version"]),
+    q.schema.createIndex("conversations_owner").on("conversations").columns(["owner_kind", "owner_id"]),
+    q.schema
+      .createTable("conversation_ancestry")
+      .addColumn("conversation_id", "text", (c) => c.notNull())
+      .addColumn("ancestor_id", "text", (c) => c.notNull())
+      .addColumn("up_to_version", "integer")
+      .addColumn("depth", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("conversation_ancestry_pk", ["conversation_id", "depth"]),
+    // Which conversations inherit from this one (descendants), e.g. to find a fork's children.
+    q.schema.createIndex("conversation_ancestry_ancestor").on("conversation_ancestry").columns(["ancestor_id"]),
+    q.schema
+      .createTable("conversation_parts")
+      .addColumn("conversation_id", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("content", "text", (c) => c.notNull())
+      .addColumn("tool_calls", "text")
+      .addColumn("tool_call_id", "text")
+      .addColumn("flags", "text")
+      .addColumn("model", "text")
+      .addColumn("input_tokens", "integer")
+      .addColumn("output_tokens", "integer")
+      .addColumn("latency_ms", "integer")
+      .addColumn("recorded_at", "text", (c) => c.notNull())
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("conversation_parts_pk", ["conversation_id", "version"]),
+    // The live-context read: per ancestor, parts after the compaction boundary in seq order.
+    q.schema.createIndex("conversation_parts_seq").on("conversation_parts").columns(["conversation_id", "seq"]),
+    q.schema
+      .createTable("conversation_compactions")
+      .addColumn("conversation_id", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("through_seq", "integer", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull())
+      .addColumn("method", "text", (c) => c.notNull())
+      .addColumn("parts_compacted", "integer", (c) => c.notNull())
+      .addColumn("tokens_before", "integer", (c) => c.notNull())
+      .addColumn("tokens_after", "integer", (c) => c.notNull())
+      .addColumn("recorded_at", "text", (c) => c.notNull())
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("conversation_compactions_pk", ["conversation_id", "version"]),
+    q.schema
+      .createTable("conversation_checkpoints")
+      .addColumn("conversation_id", "text", (c) => c.notNull())
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("marked_version", "integer", (c) => c.notNull())
+      .addColumn("label", "text", (c) => c.notNull())
+      .addColumn("recorded_at", "text", (c) => c.notNull())
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("conversation_checkpoints_pk", ["conversation_id", "version"]),
+    q.schema
+      .createIndex("conversation_checkpoints_label")
+      .on("conversation_checkpoints")
+      .columns(["conversation_id", "label"]),
+  ],
+  handlers: {
+    ConversationStarted: (event, q) => {
+      const id = conversationIdOf(event);
+      return [
+        q
+          .insertInto("conversation_ancestry")
+          .values({ conversation_id: id, ancestor_id: id, up_to_version: null, depth: 0 }),
+        q.insertInto("conversations").values({
+          id,
+          owner_kind: event.data.owner.kind,
+          owner_id: event.data.owner.id,
+          system_prompt: event.data.systemPrompt,
+          limits: JSON.stringify(event.data.limits),
+          parent_id: null,
+          parent_version: null,
+          fork_reason: null,
+          root_id: id,
+          depth: 0,
+          started_at: at(event),
+          updated_at: at(event),
+          last_version: versionOf(event),
+          part_count: 0,
+          next_seq: 0,
+          compaction_conversation_id: null,
+          compaction_version: null,
+          compacted_through_seq: null,
+        }),
+      ];
+    },
+
+    /**
+     * O(depth), never O(parts): the child gets the parent's ancestry rows (the parent's own row,
+     * unbounded there, capped at the fork's parentVersion; the older ancestors keep their caps,
+     * since every version of the parent already includes its own fork marker), plus a row for
+     * itself. No part is copied. The prompt, limits and visible compaction come from subqueries.
+     */
+    ConversationForked: (event, q) => {
+      const id = conversationIdOf(event);
+      const parentId = event.data.parentConversationId;
+      const parentVersion = event.data.parentVersion;
+      const parent = () => q.selectFrom("conversations").where("id", "=", parentId);
+      const depth = sql<number>`coalesce((${parent().select("depth")}) + 1, 1)`;
+      return [
+        q
+          .insertInto("conversation_ancestry")
+          .columns(["conversation_id", "ancestor_id", "up_to_version", "depth"])
+          .expression(
+            q
+              .selectFrom("conversation_ancestry")
+              .select((eb) => [
+                eb.val(id).as("conversation_id"),
+                "ancestor_id",
+                eb.fn.coalesce("up_to_version", eb.val(parentVersion)).as("up_to_version"),
+                "depth",
+              ])
+              .where("conversation_id", "=", parentId),
+          ),
+        q
+          .insertInto("conversation_ancestry")
+          .values({ conversation_id: id, ancestor_id: id, up_to_version: null, depth }),
+        q.insertInto("conversations").values((eb) => ({
+          id,
+          owner_kind: event.data.owner.kind,
+          owner_id: event.data.owner.id,
+          system_prompt: parent().select("system_prompt"),
+          limits: parent().select("limits"),
+          parent_id: parentId,
+          parent_version: parentVersion,
+          fork_reason: event.data.reason,
+          root_id: sql<string>`coalesce((${parent().select("root_id")}), ${parentId})`,
+          depth,
+          started_at: at(event),
+          updated_at: at(event),
+          last_version: versionOf(event),
+          part_count: 0,
+          // One past the highest inherited seq: per ancestor, one backwards step on (conversation_id, seq).
+          next_seq: sql<number>`coalesce((${eb
+            .selectFrom("conversation_ancestry as a")
+            .select((sub) =>
+              sub.fn
+                .max(
+                  sub
+                    .selectFrom("conversation_parts as p")
+                    .select("p.seq")
+                    .whereRef("p.conversation_id", "=", "a.ancestor_id")
+                    .where((w) =>
+                      w.or([w("a.up_to_version", "is", null), w("p.version", "<=", w.ref("a.up_to_version"))]),
+                    )
+                    .orderBy("p.seq", "desc")
+                    .limit(1),
+                )
+                .as("seq"),
+            )
+            .where("a.conversation_id", "=", id)}) + 1, 0)`,
+          compaction_conversation_id: visibleCompaction(q, id).select("k.conversation_id"),
+          compaction_version: visibleCompaction(q, id).select("k.version"),
+          compacted_through_seq: visibleCompaction(q, id).select("k.through_seq"),
+        })),
+      ];
+    },
+
+    MessagePartAppended: (event, q) => {
+      const d = event.data;
+      return [
+        q.insertInto("conversation_parts").values({
+          conversation_id: conversationIdOf(event),
+          version: versionOf(event),
+          seq: d.seq,
+          role: d.role,
+          content: d.content,
+          tool_calls: d.toolCalls === undefined ? null : JSON.stringify(d.toolCalls),
+          tool_call_id: d.toolCallId ?? null,
+          flags: d.flags === undefined ? null : JSON.stringify(d.flags),
+          model: d.model ?? null,
+          input_tokens: d.usage?.inputTokens ?? null,
+          output_tokens: d.usage?.outputTokens ?? null,
+          latency_ms: d.latencyMs ?? null,
+          recorded_at: at(event),
+          position: positionOf(event),
+        }),
+        touch(q, event).set((eb) => ({
+          part_count: eb("part_count", "+", 1),
+          next_seq: sql<number>`max(next_seq, ${d.seq + 1})`,
+        })),
+      ];
+    },
+
+    /** The conversation's own latest compaction supersedes whatever it inherited. */
+    ConversationCompacted: (event, q) => {
+      const d = event.data;
+      return [
+        q.insertInto("conversation_compactions").values({
+          conversation_id: conversationIdOf(event),
+          version: versionOf(event),
+          through_seq: d.throughSeq,
+          summary: d.summary,
+          method: d.method,
+          parts_compacted: d.counts.partsCompacted,
+          tokens_before: d.counts.tokensBefore,
+          tokens_after: d.counts.tokensAfter,
+          recorded_at: at(event),
+          position: positionOf(event),
+        }),
+        touch(q, event).set({
+          compaction_conversation_id: conversationIdOf(event),
+          compaction_version: versionOf(event),
+          compacted_through_seq: d.throughSeq,
+        }),
+      ];
+    },
+
+    CheckpointMarked: (event, q) => [
+      q.insertInto("conversation_checkpoints").values({
+        conversation_id: conversationIdOf(event),
+        version: versionOf(event),
+        marked_version: event.data.version,
+        label: event.data.label,
+        recorded_at: at(event),
+        position: positionOf(event),
+      }),
+      touch(q, event),
+    ],
+  },
+});
