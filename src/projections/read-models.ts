@@ -3,12 +3,14 @@ import { type DelegationsReadModel, delegationsProjection } from "./colonies/del
 import { type IdempotencyKeysReadModel, idempotencyKeysProjection } from "./colonies/idempotency-keys-projection.js";
 import { type SessionsReadModel, sessionsProjection } from "./colonies/sessions-projection.js";
 import { type TriggersReadModel, triggersProjection } from "./colonies/triggers-projection.js";
+import { type ConversationsReadModel, conversationsProjection } from "./conversations/conversations-projection.js";
 import { type LedgerReadModel, ledgerProjection } from "./ledger/ledger-projection.js";
 import type { Projection } from "./projection.js";
 import { type WorkersReadModel, workersProjection } from "./workers/workers-projection.js";
 
 /** Every read-model table, for typed Kysely reads. */
 export type ReadModels = WorkersReadModel &
+  ConversationsReadModel &
   LedgerReadModel &
   ColoniesReadModel &
   TriggersReadModel &
@@ -19,6 +21,7 @@ export type ReadModels = WorkersReadModel &
 /** Every projection colonylog keeps, in the order they are created. */
 export const allProjections: readonly Projection<any>[] = [
   workersProjection,
+  conversationsProjection,
   ledgerProjection,
   coloniesProjection,
   triggersProjection,
