@@ -6,6 +6,7 @@ import { addEventsCommand } from "./events-command.js";
 import { addExportCommand } from "./export-command.js";
 import { addImportCommand } from "./import-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
+import { addProjectionsCommand } from "./projections-command.js";
 
 export type { CliIo } from "./io.js";
 
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   addExportCommand(program, io);
   addImportCommand(program, io);
   addDemoCommand(program, io);
+  addProjectionsCommand(program, io);
   return program;
 }
 
