@@ -5,6 +5,7 @@ import { addDemoCommand } from "./demo-command.js";
 import { addEventsCommand } from "./events-command.js";
 import { addExportCommand } from "./export-command.js";
 import { addImportCommand } from "./import-command.js";
+import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
 import { addProjectionsCommand } from "./projections-command.js";
 
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
   addImportCommand(program, io);
   addDemoCommand(program, io);
   addProjectionsCommand(program, io);
+  addInspectCommand(program, io);
   return program;
 }
 

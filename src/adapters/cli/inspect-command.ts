@@ -1,0 +1,192 @@
+import type { Command } from "commander";
+import { Kysely, SqliteDialect } from "kysely";
+import { ColonyError } from "../../domain/errors.js";
+import { type LiveContext, type LivePart, liveContext } from "../../projections/conversations/live-context.js";
+import { allProjections, type ReadModels } from "../../projections/read-models.js";
+import { projectAt } from "../sqlite/project-at.js";
+import { projectionReports } from "../sqlite/projection-maintenance.js";
+import type { SqliteEventStore } from "../sqlite/sqlite-event-store.js";
+import { type CliIo, say, writeChunk } from "./io.js";
+import { DEFAULT_DB, openStore } from "./open-store.js";
+import { parsePosition } from "./options.js";
+
+export interface InspectConversationOptions {
+  readonly db: string;
+  readonly at?: bigint;
+  readonly json?: boolean;
+}
+
+/** Without a terminal to measure, lines get this many characters. */
+const DEFAULT_WIDTH = 100;
+const CONVERSATIONS = "conversations";
+
+export class NoConversationError extends ColonyError<"no_conversation"> {
+  constructor(conversationId: string, at?: bigint) {
+    super("no_conversation", `no conversation ${conversationId}${at === undefined ? "" : ` at position ${at}`}`, {
+      conversationId,
+      ...(at === undefined ? {} : { at: Number(at) }),
+    });
+  }
+}
+
+export function addInspectCommand(program: Command, io: CliIo): void {
+  const inspect = program
+    .command("inspect")
+    .description("look inside a read model: a conversation's live context, now or at any position")
+    .addHelpText("after", "\nExample:\n  colony inspect conversation k1 --db .colony/colony.db --at 120\n");
+
+  inspect
+    .command("conversation")
+    .description("the live context of a conversation: fork ancestry, compaction and the parts the model sees")
+    .argument("<id>", "the conversation id (the stream is conversation-<id>)")
+    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .option("--at <position>", "as it was at this global position (folds the log up to it, in memory)", parsePosition)
+    .option("--json", "the LiveContext object as JSON (one line)")
+    .addHelpText(
+      "after",
+      `
+The parts are listed in seq order with where each lives: its own stream (v = version there),
+inherited from an ancestor through a fork (never copied), or the compaction summary that stands
+for every part up to its throughSeq. Content is shown on one line, cut to the terminal's width.
+
+Without --at, the conversations read model stored in the file is read when it is up to date;
+otherwise the log is folded in memory (the file is never written: run
+\`colony projections rebuild conversations\` to bring it up to date).
+
+Example:
+  colony inspect conversation k2 --db .colony/demo.db --at 10
+`,
+    )
+    .action(async (id: string, options: InspectConversationOptions) => {
+      await runInspectConversation(id, options, io);
+    });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters never reach the terminal raw
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, "⏎").replace(CONTROL, "?");
+}
+
+function cut(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
+}
+
+function source(part: LivePart): string {
+  if (part.summary)
+    return part.inherited ? `summary ${part.conversationId} v${part.version}` : `summary v${part.version}`;
+  return part.inherited ? `inherited ${part.conversationId} v${part.version}` : `v${part.version}`;
+}
+
+function content(part: LivePart): string {
+  const calls = part.toolCalls?.length ? `[calls ${part.toolCalls.map((c) => c.name).join(", ")}]` : "";
+  const answers = part.toolCallId ? `[answers ${part.toolCallId}]` : "";
+  return oneLine([answers, part.content, calls].filter((text) => text.length > 0).join(" "));
+}
+
+/** The live context for people: ancestry, compaction, and one line per part. */
+export function formatLiveContext(context: LiveContext, where: string, width: number): string[] {
+  const lines = [
+    `conversation ${context.conversationId} ${where}`,
+    cut(`system prompt: ${context.systemPrompt === null ? "(none)" : oneLine(context.systemPrompt)}`, width),
+    "ancestry (root first):",
+    ...context.ancestry.map(
+      (a) =>
+        `  depth ${a.depth}  ${a.conversationId}  ${a.upToVersion === null ? "(this conversation)" : `up to version ${a.upToVersion}`}`,
+    ),
+  ];
+  const k = context.compaction;
+  lines.push(
+    k === null
+      ? "compaction: none"
+      : `compaction: ${k.conversationId} version ${k.version}, through seq ${k.throughSeq} (${k.method}); its summary is the first part`,
+  );
+  lines.push(`parts (${context.parts.length}):`);
+  if (context.parts.length === 0) return lines;
+  const rows = context.parts.map((p) => [String(p.seq), p.role, source(p)]);
+  const widths = [0, 1, 2].map((i) =>
+    Math.max(["SEQ", "ROLE", "FROM"][i]?.length ?? 0, ...rows.map((r) => r[i]?.length ?? 0)),
+  );
+  const prefix = (cells: readonly string[]) =>
+    `  ${(cells[0] ?? "").padStart(widths[0] ?? 0)}  ${(cells[1] ?? "").padEnd(widths[1] ?? 0)}  ${(cells[2] ?? "").padEnd(widths[2] ?? 0)}  `;
+  const room = Math.max(20, width - prefix(["", "", ""]).length);
+  lines.push(`${prefix(["SEQ", "ROLE", "FROM"])}CONTENT`);
+  context.parts.forEach((part, i) => {
+    lines.push(`${prefix(rows[i] ?? [])}${cut(content(part), room)}`);
+  });
+  return lines;
+}
+
+/** The stored read model when it is current, else a fold of the whole log in memory. */
+async function currentReadModels(
+  store: SqliteEventStore,
+  io: CliIo,
+): Promise<{ readModels: Kysely<ReadModels>; close: () => Promise<void> }> {
+  const conversations = allProjections.filter((p) => p.name === CONVERSATIONS);
+  const head = await store.headPosition();
+  const [report] = projectionReports(store.database, conversations, head);
+  if (report?.state === "up to date") {
+    // No destroy(): it would close the store's connection, which the caller closes.
+    return {
+      readModels: new Kysely<ReadModels>({ dialect: new SqliteDialect({ database: store.database }) }),
+      close: async () => {},
+    };
+  }
+  const why =
+    report?.state === "behind"
+      ? `is behind (checkpoint ${report.checkpoint}, head ${head})`
+      : report?.state === "needs rebuild"
+        ? `was built by version ${report.storedVersion} of the projection (this colonylog has ${report.version})`
+        : "was never built here";
+  say(
+    io.stderr,
+    `the conversations read model in this file ${why}: folding the log in memory (\`colony projections rebuild conversations\` brings the file up to date)`,
+  );
+  return projectAt(store, head, { projections: conversations, warn: () => {} });
+}
+
+export async function runInspectConversation(
+  conversationId: string,
+  options: InspectConversationOptions,
+  io: CliIo,
+): Promise<void> {
+  if (!allProjections.some((p) => p.name === CONVERSATIONS)) {
+    throw new ColonyError("no_projection", "this colonylog has no conversations projection");
+  }
+  const store = openStore(options.db, { mustExist: true });
+  try {
+    const head = await store.headPosition();
+    const source =
+      options.at === undefined
+        ? await currentReadModels(store, io)
+        : await projectAt(store, options.at, {
+            projections: allProjections.filter((p) => p.name === CONVERSATIONS),
+            warn: () => {},
+          });
+    try {
+      const context = await liveContext(source.readModels, conversationId);
+      if (!context) throw new NoConversationError(conversationId, options.at);
+      if (options.json) {
+        await writeChunk(
+          io.stdout,
+          `${JSON.stringify(context, (_key, value) => (typeof value === "bigint" ? Number(value) : value))}\n`,
+        );
+        return;
+      }
+      const where =
+        options.at === undefined
+          ? `at the head (position ${head})`
+          : options.at <= head
+            ? `at position ${options.at} (head ${head})`
+            : `at position ${head} (the head; --at ${options.at} is past it)`;
+      const lines = formatLiveContext(context, where, io.columns ?? DEFAULT_WIDTH);
+      await writeChunk(io.stdout, `${lines.join("\n")}\n`);
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
