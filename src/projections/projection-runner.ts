@@ -3,7 +3,7 @@ import type { RecordedEvent } from "../domain/envelope.js";
 import type { EventCatalogue } from "../domain/events/catalogue.js";
 import { catalogue as defaultCatalogue } from "../domain/events/catalogue.js";
 import type { EventStore } from "../domain/ports/event-store.js";
-import type { ProjectionStatus, ProjectionStore } from "./projection-store.js";
+import type { BatchRange, ProjectionStatus, ProjectionStore } from "./projection-store.js";
 
 export interface Progress {
   /** Events read from the log so far in this run. */
@@ -61,7 +61,7 @@ export class ProjectionRunner {
     let events = 0;
     let position = start;
     const flush = async (through: bigint) => {
-      await this.apply(batch, through);
+      await this.apply(batch, { after: position, through });
       events += batch.length;
       position = through;
       batch = [];
@@ -76,23 +76,33 @@ export class ProjectionRunner {
     return target;
   }
 
-  /** Keeps the read models current; emits progress after each batch until unsubscribed. */
+  /**
+   * Keeps the read models current; emits progress after each batch until unsubscribed. A
+   * projection reset meanwhile (a rebuild in another process) is left alone by a batch it cannot
+   * take without a gap; the runner then pulls it back up to the batch before going on.
+   */
   follow(): Observable<Progress> {
     let events = 0;
+    let after = 0n;
     return defer(() => from(this.target.status())).pipe(
-      switchMap((statuses) => this.events.subscribe({ from: lowest(statuses) + 1n })),
+      switchMap((statuses) => {
+        after = lowest(statuses);
+        return this.events.subscribe({ from: after + 1n });
+      }),
       bufferTime(this.batchMs, null, this.batchSize),
       filter((batch) => batch.length > 0),
       concatMap(async (batch) => {
         const through = (batch.at(-1) as RecordedEvent).position;
-        await this.apply(batch, through);
+        await this.apply(batch, { after, through });
+        after = through;
         events += batch.length;
+        if (lowest(await this.target.status()) < through) await this.catchUp({ to: through });
         return { events, position: through, target: through };
       }),
     );
   }
 
-  private async apply(batch: readonly RecordedEvent[], through: bigint): Promise<void> {
+  private async apply(batch: readonly RecordedEvent[], range: BatchRange): Promise<void> {
     const known = batch.filter((event) => {
       if (this.catalogue.get(event.type)) return true;
       if (!this.warned.has(event.type)) {
@@ -101,6 +111,6 @@ export class ProjectionRunner {
       }
       return false;
     });
-    await this.target.apply(known, through);
+    await this.target.apply(known, range);
   }
 }

@@ -1,5 +1,11 @@
 import type { RecordedEvent } from "../domain/envelope.js";
 
+/** The positions a batch accounts for: all of (after, through]. */
+export interface BatchRange {
+  readonly after: bigint;
+  readonly through: bigint;
+}
+
 export interface ProjectionStatus {
   readonly name: string;
   readonly version: number;
@@ -17,11 +23,13 @@ export interface ProjectionStore {
   prepare(): Promise<ProjectionStatus[]>;
   status(): Promise<ProjectionStatus[]>;
   /**
-   * Folds a batch (in position order) and moves every checkpoint to `through` (at least the last
-   * event's position: events a projection does not handle still move it on). Events at or below a
-   * projection's checkpoint are skipped, so a batch applied twice changes nothing.
+   * Folds a batch that covers every position in `range` (after, through], in position order, and
+   * moves checkpoints to `through` (events a projection does not handle still move it on).
+   * Events at or below a projection's checkpoint are skipped, so a batch applied twice changes
+   * nothing; a projection whose checkpoint is below `after` (reset by a rebuild meanwhile) would
+   * get a gap, so it is left untouched for the reader to catch up.
    */
-  apply(events: readonly RecordedEvent[], through: bigint): Promise<void>;
+  apply(events: readonly RecordedEvent[], range: BatchRange): Promise<void>;
   /** Drops and recreates the named projections' tables, checkpoints back to 0. */
   reset(names: readonly string[]): Promise<void>;
   close(): Promise<void>;

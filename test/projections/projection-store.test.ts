@@ -1,4 +1,4 @@
-import { firstValueFrom, filter as rxFilter } from "rxjs";
+import { firstValueFrom, ReplaySubject, filter as rxFilter } from "rxjs";
 import { describe, expect, it, vi } from "vitest";
 import { SqliteEventStore } from "../../src/adapters/sqlite/sqlite-event-store.js";
 import { workersProjection } from "../../src/projections/workers/workers-projection.js";
@@ -31,10 +31,52 @@ describe("projection store and runner", () => {
     await db.runner.catchUp();
     const next = await db.events.append("worker-b", [sample("WorkerStopped")], { expectedVersion: 1n });
     // A redelivery that overlaps what was folded: the spawn again would break the primary key.
-    await db.projections.apply([...first.events, ...next.events], 3n);
+    await db.projections.apply([...first.events, ...next.events], { after: 0n, through: 3n });
     expect(await statusOf(db, "b")).toBe("stopped");
-    await db.projections.apply(first.events, 2n);
+    await db.projections.apply(first.events, { after: 0n, through: 2n });
     expect(await statusOf(db, "b")).toBe("stopped");
+  });
+
+  it("leaves a projection reset meanwhile untouched by a batch that would leave a gap", async () => {
+    const db = await open({ projections: [workersProjection] });
+    for (const id of ["r1", "r2", "r3"]) {
+      await db.events.append(`worker-${id}`, [sample("WorkerSpawned", { workerId: id })], {
+        expectedVersion: "no_stream",
+      });
+    }
+    await db.runner.catchUp();
+    await db.projections.reset(["workers"]);
+    const { events } = await db.events.append("worker-r4", [sample("WorkerSpawned", { workerId: "r4" })], {
+      expectedVersion: "no_stream",
+    });
+    await db.projections.apply(events, { after: 3n, through: 4n });
+    expect((await db.projections.status())[0]?.checkpoint).toBe(0n);
+    expect(await db.readModels.selectFrom("workers").select("id").execute()).toEqual([]);
+  });
+
+  it("pulls a projection reset under a live follower back up without losing events", async () => {
+    const db = await open({ projections: [workersProjection], batchMs: 5 });
+    await db.events.append("worker-s1", [sample("WorkerSpawned", { workerId: "s1" })], {
+      expectedVersion: "no_stream",
+    });
+    await db.runner.catchUp();
+    const progress = new ReplaySubject<bigint>();
+    const following = db.runner.follow().subscribe((p) => progress.next(p.position));
+    const reach = (position: bigint) => firstValueFrom(progress.pipe(rxFilter((p) => p >= position)));
+    await db.events.append("worker-s2", [sample("WorkerSpawned", { workerId: "s2" })], {
+      expectedVersion: "no_stream",
+    });
+    await reach(2n);
+    // Another process starts a rebuild: the tables are empty and the checkpoint is back at 0.
+    await db.projections.reset(["workers"]);
+    await db.events.append("worker-s3", [sample("WorkerSpawned", { workerId: "s3" })], {
+      expectedVersion: "no_stream",
+    });
+    await reach(3n);
+    following.unsubscribe();
+    const ids = (await db.readModels.selectFrom("workers").select("id").orderBy("id").execute()).map((r) => r.id);
+    expect(ids).toEqual(["s1", "s2", "s3"]);
+    expect((await db.projections.status())[0]?.checkpoint).toBe(3n);
   });
 
   it("skips an event type it does not know, with one warning, and moves on", async () => {

@@ -16,6 +16,7 @@ import type {
 } from "../../domain/ports/event-store.js";
 import type { IdGenerator } from "../../domain/ports/id-generator.js";
 import { type PreparedAppend, prepareAppend } from "../../domain/prepare-append.js";
+import type { BatchRange } from "../../projections/projection-store.js";
 import { catchUpSubscription } from "../event-store-kit/catch-up-subscription.js";
 import { compileFilter } from "../event-store-kit/event-filter.js";
 import { readLimit, readPosition } from "../event-store-kit/read-options.js";
@@ -41,8 +42,8 @@ export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
 export interface InlineProjections {
   /** The lowest checkpoint among them, read inside the current transaction. */
   lowestCheckpoint(): bigint;
-  /** Folds events (position order) and moves checkpoints to `through`, in the open transaction. */
-  applyWithin(events: readonly RecordedEvent[], through: bigint): void;
+  /** Folds events (position order) covering `range`, in the open transaction. */
+  applyWithin(events: readonly RecordedEvent[], range: BatchRange): void;
 }
 
 /** A stored row, as `raw()` statements return it: [position, stream_id, version, type, data, metadata]. */
@@ -226,13 +227,14 @@ export class SqliteEventStore implements EventStore {
     const last = appended.at(-1)?.position;
     if (first === undefined || last === undefined) return;
     const missed: RecordedEvent[] = [];
-    for (let from = inline.lowestCheckpoint() + 1n; from < first; ) {
+    const after = inline.lowestCheckpoint();
+    for (let from = after + 1n; from < first; ) {
       const rows = this.readPage(from, this.pageSize).filter(([position]) => position < first);
       for (const row of rows) missed.push(this.decode(row));
       if (rows.length < this.pageSize) break;
       from = (rows.at(-1) as Row)[0] + 1n;
     }
-    inline.applyWithin([...missed, ...appended], last);
+    inline.applyWithin([...missed, ...appended], { after, through: last });
   }
 
   private currentVersion(streamId: string): StreamRevision {

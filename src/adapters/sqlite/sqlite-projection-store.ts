@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Compilable, Kysely } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { handlerFor, type Projection } from "../../projections/projection.js";
-import type { ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
+import type { BatchRange, ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
 import { sqliteQueryBuilder } from "./query-builder.js";
 import type { InlineProjections } from "./sqlite-event-store.js";
 
@@ -32,7 +32,7 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
   private readonly q: Kysely<any> = sqliteQueryBuilder();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpoints = new Map<string, bigint>();
-  private readonly applyBatch: Database.Transaction<(events: readonly RecordedEvent[], through: bigint) => void>;
+  private readonly applyBatch: Database.Transaction<(events: readonly RecordedEvent[], range: BatchRange) => void>;
 
   constructor(
     private readonly db: Database.Database,
@@ -43,7 +43,7 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
       if (names.has(p.name)) throw new Error(`two projections are named ${p.name}`);
       names.add(p.name);
     }
-    this.applyBatch = db.transaction((events: readonly RecordedEvent[], through: bigint) => this.fold(events, through));
+    this.applyBatch = db.transaction((events: readonly RecordedEvent[], range: BatchRange) => this.fold(events, range));
   }
 
   get database(): Database.Database {
@@ -78,12 +78,12 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
     }));
   }
 
-  async apply(events: readonly RecordedEvent[], through: bigint): Promise<void> {
-    this.applyBatch.immediate(events, through);
+  async apply(events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
+    this.applyBatch.immediate(events, range);
   }
 
-  applyWithin(events: readonly RecordedEvent[], through: bigint): void {
-    this.fold(events, through);
+  applyWithin(events: readonly RecordedEvent[], range: BatchRange): void {
+    this.fold(events, range);
   }
 
   lowestCheckpoint(): bigint {
@@ -108,12 +108,12 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
     if (this.db.open) this.db.close();
   }
 
-  private fold(events: readonly RecordedEvent[], through: bigint): void {
-    // Read inside the transaction: another process may have moved a checkpoint since.
+  private fold(events: readonly RecordedEvent[], { after, through }: BatchRange): void {
+    // Read inside the transaction: another process (a rebuild, say) may have moved one since.
     this.loadCheckpoints();
     for (const projection of this.projections) {
       const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
-      if (through <= checkpoint) continue;
+      if (through <= checkpoint || checkpoint < after) continue;
       for (const event of events) {
         if (event.position <= checkpoint) continue;
         const handler = handlerFor(projection, event.type);
