@@ -8,6 +8,7 @@ import type { BenchRow } from "./row.js";
  */
 const suites: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>>> = {
   log: () => import("./log.js"),
+  projections: () => import("./projections.js"),
 };
 
 const usage = `usage: npm run bench -- <suite> [--json]\nsuites: ${Object.keys(suites).join(", ")}`;
