@@ -5,7 +5,7 @@ export interface BenchRow {
   readonly unit: string;
   /** The same workload done the plain way, in the same unit; null when there is nothing to compare with. */
   readonly baseline: number | null;
-  /** value / baseline: higher is better. */
+  /** value / baseline: for rates higher is better; for times and sizes (the unit says "lower is better") lower is. */
   readonly ratio: number | null;
 }
 
