@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { statement } from "../statement.js";
 
 /** The original's record states: `running` until the child ends or is interrupted. */
 export type DelegationStatus = "running" | "completed" | "interrupted";
@@ -36,6 +37,74 @@ export interface DelegationsReadModel {
 const sessionId = (event: RecordedEvent) => event.streamId.slice("session-".length);
 const at = (event: RecordedEvent) => event.metadata.recordedAt;
 
+const dispatch = statement<
+  DelegationsReadModel,
+  Pick<DelegationsTable, "id" | "session_id" | "goal" | "context" | "worker_id"> & { at: string }
+>((q, p) =>
+  q
+    .insertInto("delegations")
+    .values({
+      id: p.id,
+      session_id: p.session_id,
+      goal: p.goal,
+      context: p.context,
+      worker_id: p.worker_id,
+      status: "running",
+      dispatched_at: p.at,
+    })
+    .onConflict((oc) => oc.doNothing()),
+);
+
+type Completion = Pick<
+  DelegationsTable,
+  "id" | "session_id" | "result_status" | "summary" | "error" | "duration_ms" | "model_calls" | "exit_reason"
+> & { at: string };
+
+/**
+ * An interrupted child still reports (the original: "the child still emits a completion");
+ * its result is recorded and the row stays `interrupted`.
+ */
+const complete = statement<DelegationsReadModel, Completion>((q, p) =>
+  q
+    .updateTable("delegations")
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when("status", "=", "interrupted")
+        .then(eb.ref("status"))
+        .else(eb.val("completed" as DelegationStatus))
+        .end(),
+      result_status: p.result_status,
+      summary: p.summary,
+      error: p.error,
+      duration_ms: p.duration_ms,
+      model_calls: p.model_calls,
+      exit_reason: p.exit_reason,
+      completed_at: p.at,
+    }))
+    .where("session_id", "=", p.session_id)
+    .where("id", "=", p.id),
+);
+
+/** Only a running delegation can be interrupted; one that already finished keeps its result. */
+const interrupt = statement<DelegationsReadModel, { id: string; session_id: string; reason: string; at: string }>(
+  (q, p) =>
+    q
+      .updateTable("delegations")
+      .set({ status: "interrupted", error: p.reason, completed_at: p.at })
+      .where("session_id", "=", p.session_id)
+      .where("id", "=", p.id)
+      .where("status", "=", "running"),
+);
+
+const deliver = statement<DelegationsReadModel, { id: string; session_id: string; seq: number; at: string }>((q, p) =>
+  q
+    .updateTable("delegations")
+    .set({ delivered_at: p.at, delivered_seq: p.seq })
+    .where("session_id", "=", p.session_id)
+    .where("id", "=", p.id),
+);
+
 /** Background delegations per session; `status = 'running'` rows are the capacity in use. */
 export const delegationsProjection = defineProjection<DelegationsReadModel>({
   name: "delegations",
@@ -64,58 +133,39 @@ export const delegationsProjection = defineProjection<DelegationsReadModel>({
     q.schema.createIndex("delegations_session_status").on("delegations").columns(["session_id", "status"]),
   ],
   handlers: {
-    DelegationDispatched: (event, q) => [
-      q
-        .insertInto("delegations")
-        .values({
-          id: event.data.delegationId,
-          session_id: sessionId(event),
-          goal: event.data.goal,
-          context: event.data.context,
-          worker_id: event.data.workerId,
-          status: "running",
-          dispatched_at: at(event),
-        })
-        .onConflict((oc) => oc.doNothing()),
+    DelegationDispatched: (event) => [
+      dispatch({
+        id: event.data.delegationId,
+        session_id: sessionId(event),
+        goal: event.data.goal,
+        context: event.data.context,
+        worker_id: event.data.workerId,
+        at: at(event),
+      }),
     ],
-    // An interrupted child still reports (the original: "the child still emits a completion");
-    // its result is recorded and the row stays `interrupted`.
-    DelegationCompleted: (event, q) => [
-      q
-        .updateTable("delegations")
-        .set((eb) => ({
-          status: eb
-            .case()
-            .when("status", "=", "interrupted")
-            .then(eb.ref("status"))
-            .else(eb.val("completed" as DelegationStatus))
-            .end(),
-          result_status: event.data.status,
-          summary: event.data.summary,
-          error: event.data.error,
-          duration_ms: event.data.durationMs,
-          model_calls: event.data.modelCalls,
-          exit_reason: event.data.exitReason,
-          completed_at: at(event),
-        }))
-        .where("session_id", "=", sessionId(event))
-        .where("id", "=", event.data.delegationId),
+    DelegationCompleted: (event) => [
+      complete({
+        id: event.data.delegationId,
+        session_id: sessionId(event),
+        result_status: event.data.status,
+        summary: event.data.summary,
+        error: event.data.error,
+        duration_ms: event.data.durationMs,
+        model_calls: event.data.modelCalls,
+        exit_reason: event.data.exitReason,
+        at: at(event),
+      }),
     ],
-    // Only a running delegation can be interrupted; one that already finished keeps its result.
-    DelegationInterrupted: (event, q) => [
-      q
-        .updateTable("delegations")
-        .set({ status: "interrupted", error: event.data.reason, completed_at: at(event) })
-        .where("session_id", "=", sessionId(event))
-        .where("id", "=", event.data.delegationId)
-        .where("status", "=", "running"),
+    DelegationInterrupted: (event) => [
+      interrupt({
+        id: event.data.delegationId,
+        session_id: sessionId(event),
+        reason: event.data.reason,
+        at: at(event),
+      }),
     ],
-    DelegationDelivered: (event, q) => [
-      q
-        .updateTable("delegations")
-        .set({ delivered_at: at(event), delivered_seq: event.data.seq })
-        .where("session_id", "=", sessionId(event))
-        .where("id", "=", event.data.delegationId),
+    DelegationDelivered: (event) => [
+      deliver({ id: event.data.delegationId, session_id: sessionId(event), seq: event.data.seq, at: at(event) }),
     ],
   },
 });

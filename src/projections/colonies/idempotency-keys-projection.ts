@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { statement } from "../statement.js";
 
 export type IdempotencyResultKind = "worker" | "firing" | "task" | "session";
 
@@ -18,6 +19,28 @@ export interface IdempotencyKeysReadModel {
 }
 
 const at = (event: RecordedEvent) => event.metadata.recordedAt;
+
+/** A key recorded again (after it expired) now answers with the newer result. */
+const recordKey = statement<IdempotencyKeysReadModel, IdempotencyKeysTable>((q, p) =>
+  q
+    .insertInto("idempotency_keys")
+    .values({
+      scope: p.scope,
+      key: p.key,
+      result_kind: p.result_kind,
+      result_id: p.result_id,
+      expires_at: p.expires_at,
+      recorded_at: p.recorded_at,
+    })
+    .onConflict((oc) =>
+      oc.columns(["scope", "key"]).doUpdateSet((eb) => ({
+        result_kind: eb.ref("excluded.result_kind"),
+        result_id: eb.ref("excluded.result_id"),
+        expires_at: eb.ref("excluded.expires_at"),
+        recorded_at: eb.ref("excluded.recorded_at"),
+      })),
+    ),
+);
 
 /**
  * Idempotency keys (streams `idempotency-{scope}-{key}`). The log de-duplicates by itself (the
@@ -42,26 +65,15 @@ export const idempotencyKeysProjection = defineProjection<IdempotencyKeysReadMod
     q.schema.createIndex("idempotency_keys_expires").on("idempotency_keys").column("expires_at"),
   ],
   handlers: {
-    // A key recorded again (after it expired) now answers with the newer result.
-    IdempotencyKeyRecorded: (event, q) => [
-      q
-        .insertInto("idempotency_keys")
-        .values({
-          scope: event.data.scope,
-          key: event.data.key,
-          result_kind: event.data.result.kind,
-          result_id: event.data.result.id,
-          expires_at: event.data.expiresAt,
-          recorded_at: at(event),
-        })
-        .onConflict((oc) =>
-          oc.columns(["scope", "key"]).doUpdateSet((eb) => ({
-            result_kind: eb.ref("excluded.result_kind"),
-            result_id: eb.ref("excluded.result_id"),
-            expires_at: eb.ref("excluded.expires_at"),
-            recorded_at: eb.ref("excluded.recorded_at"),
-          })),
-        ),
+    IdempotencyKeyRecorded: (event) => [
+      recordKey({
+        scope: event.data.scope,
+        key: event.data.key,
+        result_kind: event.data.result.kind,
+        result_id: event.data.result.id,
+        expires_at: event.data.expiresAt,
+        recorded_at: at(event),
+      }),
     ],
   },
 });

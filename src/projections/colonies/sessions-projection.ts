@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { statement } from "../statement.js";
 
 export type SessionPhase = "independent" | "incubating" | "working" | "reviewing";
 
@@ -28,6 +29,47 @@ export interface SessionsReadModel {
 const sessionId = (event: RecordedEvent) => event.streamId.slice("session-".length);
 const at = (event: RecordedEvent) => event.metadata.recordedAt;
 
+const insertSession = statement<
+  SessionsReadModel,
+  Pick<SessionsTable, "id" | "queen_id" | "conversation_id" | "colony_id" | "phase" | "provenance"> & { at: string }
+>((q, p) =>
+  q
+    .insertInto("sessions")
+    .values({
+      id: p.id,
+      queen_id: p.queen_id,
+      conversation_id: p.conversation_id,
+      colony_id: p.colony_id,
+      phase: p.phase,
+      provenance: p.provenance,
+      locked: 0,
+      started_at: p.at,
+      updated_at: p.at,
+    })
+    .onConflict((oc) => oc.doNothing()),
+);
+
+const setPhase = statement<SessionsReadModel, { id: string; phase: SessionPhase; at: string }>((q, p) =>
+  q.updateTable("sessions").set({ phase: p.phase, updated_at: p.at }).where("id", "=", p.id),
+);
+
+type Spawned = { id: string; colony_id: string; colony_name: string; at: string };
+
+const lock = statement<SessionsReadModel, Spawned>((q, p) =>
+  q
+    .updateTable("sessions")
+    .set({ locked: 1, spawned_colony_id: p.colony_id, spawned_colony_name: p.colony_name, updated_at: p.at })
+    .where("id", "=", p.id),
+);
+
+/** Spawning names the colony; the lock is SessionLocked's to set. */
+const nameSpawnedColony = statement<SessionsReadModel, Spawned>((q, p) =>
+  q
+    .updateTable("sessions")
+    .set({ spawned_colony_id: p.colony_id, spawned_colony_name: p.colony_name, updated_at: p.at })
+    .where("id", "=", p.id),
+);
+
 /** The queen's sessions: phase, provenance and the colony-spawned lock. */
 export const sessionsProjection = defineProjection<SessionsReadModel>({
   name: "sessions",
@@ -52,49 +94,33 @@ export const sessionsProjection = defineProjection<SessionsReadModel>({
   ],
   handlers: {
     // The stream's first event; a repeat keeps the first rather than failing the batch.
-    SessionStarted: (event, q) => [
-      q
-        .insertInto("sessions")
-        .values({
-          id: sessionId(event),
-          queen_id: event.data.queenId,
-          conversation_id: event.data.conversationId,
-          colony_id: event.data.colonyId,
-          phase: event.data.phase,
-          provenance: JSON.stringify(event.data.provenance),
-          locked: 0,
-          started_at: at(event),
-          updated_at: at(event),
-        })
-        .onConflict((oc) => oc.doNothing()),
+    SessionStarted: (event) => [
+      insertSession({
+        id: sessionId(event),
+        queen_id: event.data.queenId,
+        conversation_id: event.data.conversationId,
+        colony_id: event.data.colonyId,
+        phase: event.data.phase,
+        provenance: JSON.stringify(event.data.provenance),
+        at: at(event),
+      }),
     ],
-    SessionPhaseChanged: (event, q) => [
-      q
-        .updateTable("sessions")
-        .set({ phase: event.data.phase, updated_at: at(event) })
-        .where("id", "=", sessionId(event)),
+    SessionPhaseChanged: (event) => [setPhase({ id: sessionId(event), phase: event.data.phase, at: at(event) })],
+    SessionLocked: (event) => [
+      lock({
+        id: sessionId(event),
+        colony_id: event.data.colonyId,
+        colony_name: event.data.colonyName,
+        at: at(event),
+      }),
     ],
-    SessionLocked: (event, q) => [
-      q
-        .updateTable("sessions")
-        .set({
-          locked: 1,
-          spawned_colony_id: event.data.colonyId,
-          spawned_colony_name: event.data.colonyName,
-          updated_at: at(event),
-        })
-        .where("id", "=", sessionId(event)),
-    ],
-    // Spawning names the colony; the lock is SessionLocked's to set.
-    ColonySpawned: (event, q) => [
-      q
-        .updateTable("sessions")
-        .set({
-          spawned_colony_id: event.data.colonyId,
-          spawned_colony_name: event.data.colonyName,
-          updated_at: at(event),
-        })
-        .where("id", "=", sessionId(event)),
+    ColonySpawned: (event) => [
+      nameSpawnedColony({
+        id: sessionId(event),
+        colony_id: event.data.colonyId,
+        colony_name: event.data.colonyName,
+        at: at(event),
+      }),
     ],
   },
 });

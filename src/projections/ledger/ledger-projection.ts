@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { statement } from "../statement.js";
 
 /**
  * The progress ledger (DESIGN §5) with the tables, columns, types, defaults and indexes of the
@@ -101,6 +102,164 @@ function payloadText(payload: unknown): string | null {
   return typeof payload === "string" ? payload : JSON.stringify(payload);
 }
 
+const upsertMeta = statement<LedgerReadModel, LedgerColonyMetaTable>((q, p) =>
+  q
+    .insertInto("colony_meta")
+    .values({ colony_id: p.colony_id, key: p.key, value: p.value, updated_at: p.updated_at })
+    .onConflict((oc) =>
+      oc.columns(["colony_id", "key"]).doUpdateSet((eb) => ({
+        value: eb.ref("excluded.value"),
+        updated_at: eb.ref("excluded.updated_at"),
+      })),
+    ),
+);
+
+const insertTask = statement<
+  LedgerReadModel,
+  Pick<
+    LedgerTasksTable,
+    "id" | "seq" | "priority" | "goal" | "payload" | "max_retries" | "parent_task_id" | "source" | "colony_id"
+  > & { at: string }
+>((q, p) =>
+  q
+    .insertInto("tasks")
+    .values({
+      id: p.id,
+      seq: p.seq,
+      priority: p.priority,
+      goal: p.goal,
+      payload: p.payload,
+      status: "pending",
+      created_at: p.at,
+      updated_at: p.at,
+      retry_count: 0,
+      max_retries: p.max_retries,
+      parent_task_id: p.parent_task_id,
+      source: p.source,
+      colony_id: p.colony_id,
+    })
+    .onConflict((oc) => oc.doNothing()),
+);
+
+/** One statement per step: a task seeds any number of them. */
+const insertStep = statement<LedgerReadModel, Pick<LedgerStepsTable, "id" | "task_id" | "seq" | "title" | "detail">>(
+  (q, p) =>
+    q
+      .insertInto("steps")
+      .values({ id: p.id, task_id: p.task_id, seq: p.seq, title: p.title, detail: p.detail, status: "pending" })
+      .onConflict((oc) => oc.doNothing()),
+);
+
+/** One statement per SOP item, as for steps. */
+const insertSopItem = statement<
+  LedgerReadModel,
+  Pick<LedgerSopChecklistTable, "id" | "task_id" | "key" | "description" | "required" | "note">
+>((q, p) =>
+  q
+    .insertInto("sop_checklist")
+    .values({
+      id: p.id,
+      task_id: p.task_id,
+      key: p.key,
+      description: p.description,
+      required: p.required,
+      note: p.note,
+    })
+    .onConflict((oc) => oc.doNothing()),
+);
+
+const claimTask = statement<LedgerReadModel, { id: string; worker_id: string; claim_token: string; at: string }>(
+  (q, p) =>
+    q
+      .updateTable("tasks")
+      .set({
+        status: "claimed",
+        worker_id: p.worker_id,
+        claim_token: p.claim_token,
+        claimed_at: p.at,
+        updated_at: p.at,
+      })
+      .where("id", "=", p.id),
+);
+
+const startStep = statement<LedgerReadModel, { task_id: string; seq: number; worker_id: string; at: string }>((q, p) =>
+  q
+    .updateTable("steps")
+    .set({ status: "in_progress", worker_id: p.worker_id, started_at: p.at })
+    .where("task_id", "=", p.task_id)
+    .where("seq", "=", p.seq),
+);
+
+/** The first step started moves a claimed task to in_progress; later ones leave it be. */
+const startTask = statement<LedgerReadModel, { id: string; at: string }>((q, p) =>
+  q
+    .updateTable("tasks")
+    .set({ status: "in_progress", started_at: p.at, updated_at: p.at })
+    .where("id", "=", p.id)
+    .where("status", "=", "claimed"),
+);
+
+const completeStep = statement<
+  LedgerReadModel,
+  { task_id: string; seq: number; evidence: string; worker_id: string; at: string }
+>((q, p) =>
+  q
+    .updateTable("steps")
+    .set({ status: "done", evidence: p.evidence, worker_id: p.worker_id, completed_at: p.at })
+    .where("task_id", "=", p.task_id)
+    .where("seq", "=", p.seq),
+);
+
+/** A check without a note: the note the item was seeded with stays. */
+const checkSopItem = statement<LedgerReadModel, { task_id: string; key: string; done_by: string; at: string }>((q, p) =>
+  q
+    .updateTable("sop_checklist")
+    .set({ done_at: p.at, done_by: p.done_by })
+    .where("task_id", "=", p.task_id)
+    .where("key", "=", p.key),
+);
+
+const checkSopItemWithNote = statement<
+  LedgerReadModel,
+  { task_id: string; key: string; done_by: string; note: string; at: string }
+>((q, p) =>
+  q
+    .updateTable("sop_checklist")
+    .set({ done_at: p.at, done_by: p.done_by, note: p.note })
+    .where("task_id", "=", p.task_id)
+    .where("key", "=", p.key),
+);
+
+const completeTask = statement<LedgerReadModel, { id: string; at: string }>((q, p) =>
+  q.updateTable("tasks").set({ status: "done", completed_at: p.at, updated_at: p.at }).where("id", "=", p.id),
+);
+
+const failTask = statement<LedgerReadModel, { id: string; error: string; at: string }>((q, p) =>
+  q
+    .updateTable("tasks")
+    .set({ status: "failed", last_error: p.error, completed_at: p.at, updated_at: p.at })
+    .where("id", "=", p.id),
+);
+
+/**
+ * As the original's stale-claim reclaim: back to pending with the claim (and its start)
+ * cleared; steps keep their progress, which is the ledger's point.
+ */
+const releaseTask = statement<LedgerReadModel, { id: string; retry_count: number; at: string }>((q, p) =>
+  q
+    .updateTable("tasks")
+    .set({
+      status: "pending",
+      worker_id: null,
+      claim_token: null,
+      claimed_at: null,
+      started_at: null,
+      retry_count: p.retry_count,
+      updated_at: p.at,
+    })
+    .where("id", "=", p.id),
+);
+
 export const ledgerProjection = defineProjection<LedgerReadModel>({
   name: "progress_ledger",
   version: 1,
@@ -181,147 +340,83 @@ export const ledgerProjection = defineProjection<LedgerReadModel>({
   handlers: {
     // The original recorded only `schema_version` here; a colony's name and creation time are
     // the facts of the log that fit the table (its directory name stood for the name).
-    ColonyCreated: (event, q) => {
-      const meta: readonly (readonly [string, string])[] = [
-        ["schema_version", String(LEDGER_SCHEMA_VERSION)],
-        ["colony_name", event.data.name],
-        ["created_at", at(event)],
+    ColonyCreated: (event) => {
+      const colony_id = colonyId(event);
+      const updated_at = at(event);
+      return [
+        upsertMeta({ colony_id, key: "schema_version", value: String(LEDGER_SCHEMA_VERSION), updated_at }),
+        upsertMeta({ colony_id, key: "colony_name", value: event.data.name, updated_at }),
+        upsertMeta({ colony_id, key: "created_at", value: at(event), updated_at }),
       ];
-      return meta.map(([key, value]) =>
-        q
-          .insertInto("colony_meta")
-          .values({ colony_id: colonyId(event), key, value, updated_at: at(event) })
-          .onConflict((oc) =>
-            oc.columns(["colony_id", "key"]).doUpdateSet((eb) => ({
-              value: eb.ref("excluded.value"),
-              updated_at: eb.ref("excluded.updated_at"),
-            })),
-          ),
-      );
     },
     // A TaskSeeded is its stream's first event; `on conflict do nothing` keeps the first of any
     // duplicate (a repeated step seq or SOP key) instead of failing the whole batch.
-    TaskSeeded: (event, q) => {
+    TaskSeeded: (event) => {
       const id = taskId(event);
       const { data } = event;
       return [
-        q
-          .insertInto("tasks")
-          .values({
-            id,
-            seq: data.seq,
-            priority: data.priority,
-            goal: data.goal,
-            payload: payloadText(data.payload),
-            status: "pending",
-            created_at: at(event),
-            updated_at: at(event),
-            retry_count: 0,
-            max_retries: data.maxRetries,
-            parent_task_id: data.parentTaskId,
-            source: data.source,
-            colony_id: data.colonyId,
-          })
-          .onConflict((oc) => oc.doNothing()),
+        insertTask({
+          id,
+          seq: data.seq,
+          priority: data.priority,
+          goal: data.goal,
+          payload: payloadText(data.payload),
+          max_retries: data.maxRetries,
+          parent_task_id: data.parentTaskId,
+          source: data.source,
+          colony_id: data.colonyId,
+          at: at(event),
+        }),
         ...data.steps.map((step) =>
-          q
-            .insertInto("steps")
-            .values({
-              id: stepId(id, step.seq),
-              task_id: id,
-              seq: step.seq,
-              title: step.title,
-              detail: step.detail,
-              status: "pending",
-            })
-            .onConflict((oc) => oc.doNothing()),
+          insertStep({ id: stepId(id, step.seq), task_id: id, seq: step.seq, title: step.title, detail: step.detail }),
         ),
         ...data.sopItems.map((item) =>
-          q
-            .insertInto("sop_checklist")
-            .values({
-              id: sopItemId(id, item.key),
-              task_id: id,
-              key: item.key,
-              description: item.description,
-              required: item.required ? 1 : 0,
-              note: item.note,
-            })
-            .onConflict((oc) => oc.doNothing()),
+          insertSopItem({
+            id: sopItemId(id, item.key),
+            task_id: id,
+            key: item.key,
+            description: item.description,
+            required: item.required ? 1 : 0,
+            note: item.note,
+          }),
         ),
       ];
     },
-    TaskClaimed: (event, q) => [
-      q
-        .updateTable("tasks")
-        .set({
-          status: "claimed",
-          worker_id: event.data.workerId,
-          claim_token: event.data.claimToken,
-          claimed_at: at(event),
-          updated_at: at(event),
-        })
-        .where("id", "=", taskId(event)),
+    TaskClaimed: (event) => [
+      claimTask({
+        id: taskId(event),
+        worker_id: event.data.workerId,
+        claim_token: event.data.claimToken,
+        at: at(event),
+      }),
     ],
-    StepStarted: (event, q) => [
-      q
-        .updateTable("steps")
-        .set({ status: "in_progress", worker_id: event.data.workerId, started_at: at(event) })
-        .where("task_id", "=", taskId(event))
-        .where("seq", "=", event.data.stepSeq),
-      // The first step started moves a claimed task to in_progress; later ones leave it be.
-      q
-        .updateTable("tasks")
-        .set({ status: "in_progress", started_at: at(event), updated_at: at(event) })
-        .where("id", "=", taskId(event))
-        .where("status", "=", "claimed"),
+    StepStarted: (event) => [
+      startStep({ task_id: taskId(event), seq: event.data.stepSeq, worker_id: event.data.workerId, at: at(event) }),
+      startTask({ id: taskId(event), at: at(event) }),
     ],
-    StepCompleted: (event, q) => [
-      q
-        .updateTable("steps")
-        .set({ status: "done", evidence: event.data.evidence, worker_id: event.data.workerId, completed_at: at(event) })
-        .where("task_id", "=", taskId(event))
-        .where("seq", "=", event.data.stepSeq),
+    StepCompleted: (event) => [
+      completeStep({
+        task_id: taskId(event),
+        seq: event.data.stepSeq,
+        evidence: event.data.evidence,
+        worker_id: event.data.workerId,
+        at: at(event),
+      }),
     ],
-    SopItemChecked: (event, q) => [
-      q
-        .updateTable("sop_checklist")
-        // A check without a note keeps the note the item was seeded with.
-        .set(
-          event.data.note === null
-            ? { done_at: at(event), done_by: event.data.workerId }
-            : { done_at: at(event), done_by: event.data.workerId, note: event.data.note },
-        )
-        .where("task_id", "=", taskId(event))
-        .where("key", "=", event.data.key),
+    // A check without a note keeps the note the item was seeded with.
+    SopItemChecked: (event) => [
+      event.data.note === null
+        ? checkSopItem({ task_id: taskId(event), key: event.data.key, done_by: event.data.workerId, at: at(event) })
+        : checkSopItemWithNote({
+            task_id: taskId(event),
+            key: event.data.key,
+            done_by: event.data.workerId,
+            note: event.data.note,
+            at: at(event),
+          }),
     ],
-    TaskCompleted: (event, q) => [
-      q
-        .updateTable("tasks")
-        .set({ status: "done", completed_at: at(event), updated_at: at(event) })
-        .where("id", "=", taskId(event)),
-    ],
-    TaskFailed: (event, q) => [
-      q
-        .updateTable("tasks")
-        .set({ status: "failed", last_error: event.data.error, completed_at: at(event), updated_at: at(event) })
-        .where("id", "=", taskId(event)),
-    ],
-    // As the original's stale-claim reclaim: back to pending with the claim (and its start)
-    // cleared; steps keep their progress, which is the ledger's point.
-    TaskReleased: (event, q) => [
-      q
-        .updateTable("tasks")
-        .set({
-          status: "pending",
-          worker_id: null,
-          claim_token: null,
-          claimed_at: null,
-          started_at: null,
-          retry_count: event.data.retryCount,
-          updated_at: at(event),
-        })
-        .where("id", "=", taskId(event)),
-    ],
+    TaskCompleted: (event) => [completeTask({ id: taskId(event), at: at(event) })],
+    TaskFailed: (event) => [failTask({ id: taskId(event), error: event.data.error, at: at(event) })],
+    TaskReleased: (event) => [releaseTask({ id: taskId(event), retry_count: event.data.retryCount, at: at(event) })],
   },
 });
