@@ -1,17 +1,21 @@
 import type Database from "better-sqlite3";
-import type { Compilable, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
-import { handlerFor, type Projection } from "../../projections/projection.js";
+import { type AnyProjection, handlerFor } from "../../projections/projection.js";
 import type { BatchRange, ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
+import { Placeholder, type Statement, type Write } from "../../projections/statement.js";
 import { sqliteQueryBuilder } from "./query-builder.js";
 import type { InlineProjections } from "./sqlite-event-store.js";
 
 const CHECKPOINTS = "projection_checkpoints";
-const LAST = 2n ** 63n - 1n;
-/** Distinct statements kept prepared; handlers produce a bounded set of shapes. */
-const STATEMENT_CACHE = 512;
 
-type AnyProjection = Projection<any>;
+/** A statement compiled for this store: its SQL and, per parameter, a placeholder or a constant. */
+interface Prepared {
+  readonly sql: string;
+  readonly slots: readonly unknown[];
+  readonly run: Database.Statement;
+}
+const LAST = 2n ** 63n - 1n;
 
 function bind(value: unknown): unknown {
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -29,8 +33,11 @@ function bind(value: unknown): unknown {
  * Kysely queries on better-sqlite3. A batch and the checkpoints it moves commit together.
  */
 export class SqliteProjectionStore implements ProjectionStore, InlineProjections {
-  private readonly q: Kysely<any> = sqliteQueryBuilder();
+  private readonly q: Kysely<unknown> = sqliteQueryBuilder();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly prepared = new Map<Statement, Prepared>();
+  /** This store's projection names, as the JSON array its checkpoint update takes. */
+  private readonly names: string;
   private readonly checkpoints = new Map<string, bigint>();
   private readonly applyBatch: Database.Transaction<(events: readonly RecordedEvent[], range: BatchRange) => void>;
 
@@ -43,6 +50,7 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
       if (names.has(p.name)) throw new Error(`two projections are named ${p.name}`);
       names.add(p.name);
     }
+    this.names = JSON.stringify([...names]);
     this.applyBatch = db.transaction((events: readonly RecordedEvent[], range: BatchRange) => this.fold(events, range));
   }
 
@@ -117,16 +125,20 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
       for (const event of events) {
         if (event.position <= checkpoint) continue;
         const handler = handlerFor(projection, event.type);
-        if (handler) this.run(handler(event, this.q));
+        if (handler) for (const write of handler(event)) this.write(write);
       }
-      this.statement(`UPDATE ${CHECKPOINTS} SET position = ? WHERE name = ?`).run(through, projection.name);
       this.checkpoints.set(projection.name, through);
     }
+    // One statement moves every checkpoint the loop above advanced: same condition, in SQL.
+    this.statement(
+      `UPDATE ${CHECKPOINTS} SET position = ? WHERE position >= ? AND position < ?
+       AND name IN (SELECT value FROM json_each(?))`,
+    ).run(through, after, through, this.names);
   }
 
   private recreate(projection: AnyProjection): void {
     for (const table of [...projection.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
-    this.run(projection.schema(this.q));
+    for (const ddl of projection.schema(this.q)) this.db.prepare(ddl.compile().sql).run();
     this.statement(
       `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, 0)
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
@@ -142,17 +154,26 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
     for (const row of rows) this.checkpoints.set(row.name, row.position);
   }
 
-  private run(writes: readonly Compilable[]): void {
-    for (const write of writes) {
-      const { sql, parameters } = write.compile();
-      this.statement(sql).run(...parameters.map(bind));
+  private write({ statement, values }: Write): void {
+    let prepared = this.prepared.get(statement);
+    if (!prepared) {
+      const { sql, parameters } = statement.build(this.q).compile();
+      prepared = { sql, slots: parameters, run: this.db.prepare(sql) };
+      this.prepared.set(statement, prepared);
     }
+    const { sql, slots, run } = prepared;
+    const bound = slots.map((slot) => {
+      if (!(slot instanceof Placeholder)) return bind(slot);
+      if (!(slot.name in values)) throw new Error(`${sql}: no value for ${slot.name}`);
+      return bind(values[slot.name]);
+    });
+    run.run(...bound);
   }
 
+  /** The store's own few statements, prepared on first use (their table may not exist before). */
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }

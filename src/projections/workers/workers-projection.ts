@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { statement } from "../statement.js";
 
 export type WorkerStatus = "spawned" | "queued" | "running" | "reported" | "stopped" | "failed";
 
@@ -36,6 +37,81 @@ export interface WorkersReadModel {
 const workerId = (event: RecordedEvent) => event.streamId.slice("worker-".length);
 const at = (event: RecordedEvent) => event.metadata.recordedAt;
 
+const insertWorker = statement<
+  WorkersReadModel,
+  Pick<
+    WorkersTable,
+    "id" | "colony_id" | "parent_session_id" | "conversation_id" | "task" | "persistent" | "batch_id" | "batch_index"
+  > & { at: string }
+>((q, p) =>
+  q.insertInto("workers").values({
+    id: p.id,
+    colony_id: p.colony_id,
+    parent_session_id: p.parent_session_id,
+    conversation_id: p.conversation_id,
+    task: p.task,
+    status: "spawned",
+    persistent: p.persistent,
+    batch_id: p.batch_id,
+    batch_index: p.batch_index,
+    attempt: 0,
+    spawned_at: p.at,
+    last_activity_at: p.at,
+  }),
+);
+
+const setStatus = statement<WorkersReadModel, { id: string; status: WorkerStatus; at: string }>((q, p) =>
+  q.updateTable("workers").set({ status: p.status, last_activity_at: p.at }).where("id", "=", p.id),
+);
+
+const finish = statement<WorkersReadModel, { id: string; status: WorkerStatus; at: string }>((q, p) =>
+  q.updateTable("workers").set({ status: p.status, finished_at: p.at, last_activity_at: p.at }).where("id", "=", p.id),
+);
+
+const start = statement<WorkersReadModel, { id: string; attempt: number; at: string }>((q, p) =>
+  q
+    .updateTable("workers")
+    .set({ status: "running", attempt: p.attempt, started_at: p.at, last_activity_at: p.at })
+    .where("id", "=", p.id),
+);
+
+const resurrect = statement<WorkersReadModel, { id: string; attempt: number; at: string }>((q, p) =>
+  q
+    .updateTable("workers")
+    .set({ status: "running", attempt: p.attempt, finished_at: null, last_activity_at: p.at })
+    .where("id", "=", p.id),
+);
+
+const fail = statement<WorkersReadModel, { id: string; error: string; at: string }>((q, p) =>
+  q
+    .updateTable("workers")
+    .set({ status: "failed", last_error: p.error, finished_at: p.at, last_activity_at: p.at })
+    .where("id", "=", p.id),
+);
+
+type Report = Pick<
+  WorkersTable,
+  "report_status" | "report_summary" | "report_data" | "report_error" | "duration_ms" | "input_tokens" | "output_tokens"
+> & { id: string; at: string };
+
+const report = statement<WorkersReadModel, Report>((q, p) =>
+  q
+    .updateTable("workers")
+    .set({
+      status: "reported",
+      finished_at: p.at,
+      last_activity_at: p.at,
+      report_status: p.report_status,
+      report_summary: p.report_summary,
+      report_data: p.report_data,
+      report_error: p.report_error,
+      duration_ms: p.duration_ms,
+      input_tokens: p.input_tokens,
+      output_tokens: p.output_tokens,
+    })
+    .where("id", "=", p.id),
+);
+
 /** Worker state (DESIGN §5): status, task, attempt, timestamps, last activity, report. */
 export const workersProjection = defineProjection<WorkersReadModel>({
   name: "workers",
@@ -69,68 +145,36 @@ export const workersProjection = defineProjection<WorkersReadModel>({
     q.schema.createIndex("workers_colony_status").on("workers").columns(["colony_id", "status"]),
   ],
   handlers: {
-    WorkerSpawned: (event, q) => [
-      q.insertInto("workers").values({
+    WorkerSpawned: (event) => [
+      insertWorker({
         id: workerId(event),
         colony_id: event.data.colonyId,
         parent_session_id: event.data.parentSessionId,
         conversation_id: event.data.conversationId,
         task: event.data.task,
-        status: "spawned",
         persistent: event.data.persistent ? 1 : 0,
         batch_id: event.data.batchId,
         batch_index: event.data.batchIndex,
-        attempt: 0,
-        spawned_at: at(event),
-        last_activity_at: at(event),
+        at: at(event),
       }),
     ],
-    WorkerQueued: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({ status: "queued", last_activity_at: at(event) })
-        .where("id", "=", workerId(event)),
-    ],
-    WorkerStarted: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({ status: "running", attempt: event.data.attempt, started_at: at(event), last_activity_at: at(event) })
-        .where("id", "=", workerId(event)),
-    ],
-    WorkerResurrected: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({ status: "running", attempt: event.data.attempt, finished_at: null, last_activity_at: at(event) })
-        .where("id", "=", workerId(event)),
-    ],
-    WorkerFailed: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({ status: "failed", last_error: event.data.error, finished_at: at(event), last_activity_at: at(event) })
-        .where("id", "=", workerId(event)),
-    ],
-    WorkerStopped: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({ status: "stopped", finished_at: at(event), last_activity_at: at(event) })
-        .where("id", "=", workerId(event)),
-    ],
-    WorkerReported: (event, q) => [
-      q
-        .updateTable("workers")
-        .set({
-          status: "reported",
-          finished_at: at(event),
-          last_activity_at: at(event),
-          report_status: event.data.status,
-          report_summary: event.data.summary,
-          report_data: JSON.stringify(event.data.data),
-          report_error: event.data.error,
-          duration_ms: event.data.durationMs,
-          input_tokens: event.data.tokens.inputTokens,
-          output_tokens: event.data.tokens.outputTokens,
-        })
-        .where("id", "=", workerId(event)),
+    WorkerQueued: (event) => [setStatus({ id: workerId(event), status: "queued", at: at(event) })],
+    WorkerStarted: (event) => [start({ id: workerId(event), attempt: event.data.attempt, at: at(event) })],
+    WorkerResurrected: (event) => [resurrect({ id: workerId(event), attempt: event.data.attempt, at: at(event) })],
+    WorkerFailed: (event) => [fail({ id: workerId(event), error: event.data.error, at: at(event) })],
+    WorkerStopped: (event) => [finish({ id: workerId(event), status: "stopped", at: at(event) })],
+    WorkerReported: (event) => [
+      report({
+        id: workerId(event),
+        at: at(event),
+        report_status: event.data.status,
+        report_summary: event.data.summary,
+        report_data: JSON.stringify(event.data.data),
+        report_error: event.data.error,
+        duration_ms: event.data.durationMs,
+        input_tokens: event.data.tokens.inputTokens,
+        output_tokens: event.data.tokens.outputTokens,
+      }),
     ],
   },
 });
