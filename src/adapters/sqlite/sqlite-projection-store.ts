@@ -109,7 +109,11 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
         throw new Error(`unknown projection ${name} (known: ${this.projections.map((p) => p.name).join(", ")})`);
       return projection;
     });
-    this.db.transaction(() => chosen.forEach((p) => this.recreate(p))).immediate();
+    this.db
+      .transaction(() => {
+        for (const projection of chosen) this.recreate(projection);
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {
