@@ -1,10 +1,10 @@
 import { Kysely, SqliteDialect } from "kysely";
 import { type ColonyDatabase, openColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
 import type { ConversationsReadModel } from "../src/projections/conversations/conversations-projection.js";
+import type { AnyProjection } from "../src/projections/projection.js";
 import { allProjections } from "../src/projections/read-models.js";
 
 /** A projection of any read model, as `allProjections` lists them. */
-export type AnyProjection = (typeof allProjections)[number];
 
 /** Whether the conversations projection is registered (the live-context and fork rows need it). */
 export function conversationsRegistered(projections: readonly AnyProjection[] = allProjections): boolean {

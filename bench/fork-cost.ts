@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import type { AnyProjection } from "../src/projections/projection.js";
 import { allProjections } from "../src/projections/read-models.js";
-import { type AnyProjection, openConversationDatabase } from "./conversation-database.js";
+import { openConversationDatabase } from "./conversation-database.js";
 import { ConversationWriter, conversationPart } from "./conversation-writer.js";
 import { appendPartFile, createConversationDir, forkByCopy } from "./file-copy-conversation.js";
 import { inTurn } from "./measure.js";

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { liveContext } from "../src/projections/conversations/live-context.js";
+import type { AnyProjection } from "../src/projections/projection.js";
 import { allProjections } from "../src/projections/read-models.js";
-import { type AnyProjection, openConversationDatabase } from "./conversation-database.js";
+import { openConversationDatabase } from "./conversation-database.js";
 import { ConversationWriter, conversationPart } from "./conversation-writer.js";
 import { appendPartFile, createConversationDir, forkByCopy, readConversationDir } from "./file-copy-conversation.js";
 import { inTurn } from "./measure.js";

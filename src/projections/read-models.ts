@@ -5,7 +5,7 @@ import { type SessionsReadModel, sessionsProjection } from "./colonies/sessions-
 import { type TriggersReadModel, triggersProjection } from "./colonies/triggers-projection.js";
 import { type ConversationsReadModel, conversationsProjection } from "./conversations/conversations-projection.js";
 import { type LedgerReadModel, ledgerProjection } from "./ledger/ledger-projection.js";
-import type { Projection } from "./projection.js";
+import type { AnyProjection } from "./projection.js";
 import { type WorkersReadModel, workersProjection } from "./workers/workers-projection.js";
 
 /** Every read-model table, for typed Kysely reads. */
@@ -19,7 +19,7 @@ export type ReadModels = WorkersReadModel &
   IdempotencyKeysReadModel;
 
 /** Every projection colonylog keeps, in the order they are created. */
-export const allProjections: readonly Projection<any>[] = [
+export const allProjections: readonly AnyProjection[] = [
   workersProjection,
   conversationsProjection,
   ledgerProjection,

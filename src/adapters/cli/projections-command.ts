@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError as CommanderInvalidArgument } from "commander";
 import { ColonyError } from "../../domain/errors.js";
+import type { AnyProjection } from "../../projections/projection.js";
 import type { Progress } from "../../projections/projection-runner.js";
 import { allProjections } from "../../projections/read-models.js";
 import {
-  type AnyProjection,
   catchUpProjections,
   chooseProjections,
   type ProjectionReport,

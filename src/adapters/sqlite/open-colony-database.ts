@@ -1,12 +1,12 @@
 import { Kysely, SqliteDialect } from "kysely";
-import type { Projection } from "../../projections/projection.js";
+import type { AnyProjection } from "../../projections/projection.js";
 import { ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
 import { allProjections, type ReadModels } from "../../projections/read-models.js";
 import { SqliteEventStore, type SqliteEventStoreOptions } from "./sqlite-event-store.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 export interface ColonyDatabaseOptions extends SqliteEventStoreOptions, RunnerOptions {
-  readonly projections?: readonly Projection<any>[];
+  readonly projections?: readonly AnyProjection[];
   /** Names of projections folded inside each append transaction, for read-your-writes. */
   readonly inline?: readonly string[];
 }

@@ -2,10 +2,10 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { InvalidArgumentError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
+import type { AnyProjection } from "../../projections/projection.js";
 import { ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
 import { allProjections, type ReadModels } from "../../projections/read-models.js";
 import { IN_MEMORY } from "./open-database.js";
-import type { AnyProjection } from "./projection-maintenance.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 export interface ProjectAtOptions extends RunnerOptions {

@@ -1,15 +1,11 @@
 import type Database from "better-sqlite3";
 import { ColonyError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
-import type { Projection } from "../../projections/projection.js";
+import type { AnyProjection } from "../../projections/projection.js";
 import { type Progress, ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 const CHECKPOINTS = "projection_checkpoints";
-
-/** A projection over any read model: the maintenance verbs handle them all alike. */
-// biome-ignore lint/suspicious/noExplicitAny: each projection has its own read-model type
-export type AnyProjection = Projection<any>;
 
 /** A row of the checkpoint table, as stored. */
 export interface StoredCheckpoint {

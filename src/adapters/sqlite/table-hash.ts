@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import type Database from "better-sqlite3";
-import type { AnyProjection } from "./projection-maintenance.js";
+import type { AnyProjection } from "../../projections/projection.js";
 
 export interface TableHash {
   readonly projection: string;
