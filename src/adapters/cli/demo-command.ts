@@ -9,6 +9,7 @@ import type { Subscription } from "rxjs";
 import type { NewEvent, RecordedEvent } from "../../domain/envelope.js";
 import { ColonyError, InvalidEventError, VersionConflictError } from "../../domain/errors.js";
 import type { AppendResult, EventStore, StreamAppend } from "../../domain/ports/event-store.js";
+import { showReadModels } from "./demo-read-models.js";
 import {
   by,
   CLAIM_TOKEN,
@@ -362,6 +363,7 @@ export async function runDemo(dbPath: string, io: CliIo): Promise<void> {
     const reexported = again.bytes();
     check(reexported.equals(original), "the re-export differs from the export");
     tell(`exported the copy: ${reexported.length} bytes, sha256 ${sha(reexported)}... identical, byte for byte`);
+    await showReadModels(db, { tell, detail, check });
     say(io.stdout, `demo ok: ${step} steps, every check passed`);
   } finally {
     subscription?.unsubscribe();
