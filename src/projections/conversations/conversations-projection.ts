@@ -1,6 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import { type GeneratedAlways, type Kysely, sql } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
+import { type Placeholders, statement } from "../statement.js";
+import type { PartTuple } from "./live-context.js";
 
 export type PartRole = "user" | "assistant" | "tool" | "system";
 
@@ -33,22 +35,34 @@ export interface ConversationsTable {
   compacted_through_seq: number | null;
 }
 
+/**
+ * One row per MessagePartAppended. The part is stored once, as `part`: the JSON tuple the
+ * live-context read parses (PartTuple, see live-context.ts), one short string per row, instead of
+ * columns that read would turn into JSON or row objects on every read. The columns after it are
+ * views of `part` (VIRTUAL generated columns: not stored, computed when selected) for readers
+ * that want single fields.
+ */
 export interface ConversationPartsTable {
   conversation_id: string;
   /** Version of the MessagePartAppended event in its conversation stream. */
   version: number;
   seq: number;
-  role: PartRole;
-  content: string;
+  /**
+   * JSON array [conversation_id, version, seq, role, content, tool_calls, tool_call_id, flags,
+   * model, input_tokens, output_tokens, latency_ms]: tool_calls and flags as JSON, absent fields null.
+   */
+  part: string;
+  role: GeneratedAlways<PartRole>;
+  content: GeneratedAlways<string>;
   /** JSON array of { id, name, arguments }, or NULL. */
-  tool_calls: string | null;
-  tool_call_id: string | null;
+  tool_calls: GeneratedAlways<string | null>;
+  tool_call_id: GeneratedAlways<string | null>;
   /** JSON object { clientInput?, trigger?, inherited? }, or NULL. */
-  flags: string | null;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  latency_ms: number | null;
+  flags: GeneratedAlways<string | null>;
+  model: GeneratedAlways<string | null>;
+  input_tokens: GeneratedAlways<number | null>;
+  output_tokens: GeneratedAlways<number | null>;
+  latency_ms: GeneratedAlways<number | null>;
   recorded_at: string;
   /** Global log position of the event. */
   position: number;
@@ -114,14 +128,6 @@ const positionOf = (event: RecordedEvent) => Number(event.position);
 
 type Q = Kysely<ConversationsReadModel>;
 
-/** Every event of a conversation's stream moves its last version and activity time. */
-function touch(q: Q, event: RecordedEvent) {
-  return q
-    .updateTable("conversations")
-    .set({ last_version: versionOf(event), updated_at: at(event) })
-    .where("id", "=", conversationIdOf(event));
-}
-
 /**
  * The latest compaction visible through a conversation's ancestry rows (already capped at the
  * fork versions): the deepest conversation's first, then the highest version.
@@ -137,10 +143,209 @@ function visibleCompaction(q: Q, conversationId: string) {
     .limit(1);
 }
 
+/** Every event of a conversation's stream moves its last version and activity time. */
+interface Touch {
+  id: string;
+  last_version: number;
+  updated_at: string;
+}
+
+const touch = (event: RecordedEvent): Touch => ({
+  id: conversationIdOf(event),
+  last_version: versionOf(event),
+  updated_at: at(event),
+});
+
+const touched = statement<ConversationsReadModel, Touch>((q, p) =>
+  q.updateTable("conversations").set({ last_version: p.last_version, updated_at: p.updated_at }).where("id", "=", p.id),
+);
+
+/** A root's ancestry: one unbounded row, for itself. */
+const insertRootAncestry = statement<ConversationsReadModel, { id: string }>((q, p) =>
+  q
+    .insertInto("conversation_ancestry")
+    .values({ conversation_id: p.id, ancestor_id: p.id, up_to_version: null, depth: 0 }),
+);
+
+const insertRoot = statement<
+  ConversationsReadModel,
+  Pick<ConversationsTable, "id" | "owner_kind" | "owner_id" | "system_prompt" | "limits" | "last_version"> & {
+    at: string;
+  }
+>((q, p) =>
+  q.insertInto("conversations").values({
+    id: p.id,
+    owner_kind: p.owner_kind,
+    owner_id: p.owner_id,
+    system_prompt: p.system_prompt,
+    limits: p.limits,
+    parent_id: null,
+    parent_version: null,
+    fork_reason: null,
+    root_id: p.id,
+    depth: 0,
+    started_at: p.at,
+    updated_at: p.at,
+    last_version: p.last_version,
+    part_count: 0,
+    next_seq: 0,
+    compaction_conversation_id: null,
+    compaction_version: null,
+    compacted_through_seq: null,
+  }),
+);
+
+interface Fork {
+  id: string;
+  parent_id: string;
+  parent_version: number;
+}
+
+/** The parent's ancestry rows for the child: the parent's own row (unbounded there) capped at the fork version. */
+const inheritAncestry = statement<ConversationsReadModel, Fork>((q, p) =>
+  q
+    .insertInto("conversation_ancestry")
+    .columns(["conversation_id", "ancestor_id", "up_to_version", "depth"])
+    .expression(
+      q
+        .selectFrom("conversation_ancestry")
+        .select((eb) => [
+          eb.val(p.id).as("conversation_id"),
+          "ancestor_id",
+          eb.fn.coalesce("up_to_version", eb.val(p.parent_version)).as("up_to_version"),
+          "depth",
+        ])
+        .where("conversation_id", "=", p.parent_id),
+    ),
+);
+
+const parentOf = (q: Q, p: Placeholders<Fork>) => q.selectFrom("conversations").where("id", "=", p.parent_id);
+
+/** The fork's depth: its parent's + 1 (1 when the parent is unknown). */
+const forkDepth = (q: Q, p: Placeholders<Fork>) => sql<number>`coalesce((${parentOf(q, p).select("depth")}) + 1, 1)`;
+
+/** The fork's own row in its ancestry, unbounded, one level below its parent. */
+const insertForkAncestry = statement<ConversationsReadModel, Fork>((q, p) =>
+  q
+    .insertInto("conversation_ancestry")
+    .values({ conversation_id: p.id, ancestor_id: p.id, up_to_version: null, depth: forkDepth(q, p) }),
+);
+
+const insertFork = statement<
+  ConversationsReadModel,
+  Fork & Pick<ConversationsTable, "owner_kind" | "owner_id" | "fork_reason" | "last_version"> & { at: string }
+>((q, p) =>
+  q.insertInto("conversations").values((eb) => ({
+    id: p.id,
+    owner_kind: p.owner_kind,
+    owner_id: p.owner_id,
+    system_prompt: parentOf(q, p).select("system_prompt"),
+    limits: parentOf(q, p).select("limits"),
+    parent_id: p.parent_id,
+    parent_version: p.parent_version,
+    fork_reason: p.fork_reason,
+    root_id: sql<string>`coalesce((${parentOf(q, p).select("root_id")}), ${p.parent_id})`,
+    depth: forkDepth(q, p),
+    started_at: p.at,
+    updated_at: p.at,
+    last_version: p.last_version,
+    part_count: 0,
+    // One past the highest inherited seq: per ancestor, one backwards step on (conversation_id, seq).
+    next_seq: sql<number>`coalesce((${eb
+      .selectFrom("conversation_ancestry as a")
+      .select((sub) =>
+        sub.fn
+          .max(
+            sub
+              .selectFrom("conversation_parts as p")
+              .select("p.seq")
+              .whereRef("p.conversation_id", "=", "a.ancestor_id")
+              .where((w) => w.or([w("a.up_to_version", "is", null), w("p.version", "<=", w.ref("a.up_to_version"))]))
+              .orderBy("p.seq", "desc")
+              .limit(1),
+          )
+          .as("seq"),
+      )
+      .where("a.conversation_id", "=", p.id)}) + 1, 0)`,
+    compaction_conversation_id: visibleCompaction(q, p.id).select("k.conversation_id"),
+    compaction_version: visibleCompaction(q, p.id).select("k.version"),
+    compacted_through_seq: visibleCompaction(q, p.id).select("k.through_seq"),
+  })),
+);
+
+const insertPart = statement<
+  ConversationsReadModel,
+  Pick<ConversationPartsTable, "conversation_id" | "version" | "seq" | "part" | "recorded_at" | "position">
+>((q, p) =>
+  q.insertInto("conversation_parts").values({
+    conversation_id: p.conversation_id,
+    version: p.version,
+    seq: p.seq,
+    part: p.part,
+    recorded_at: p.recorded_at,
+    position: p.position,
+  }),
+);
+
+/** A part counts towards its conversation and moves its next seq past its own. */
+const touchedByPart = statement<ConversationsReadModel, Touch & { next_seq: number }>((q, p) =>
+  q
+    .updateTable("conversations")
+    .set((eb) => ({
+      last_version: p.last_version,
+      updated_at: p.updated_at,
+      part_count: eb("part_count", "+", 1),
+      next_seq: sql<number>`max(next_seq, ${p.next_seq})`,
+    }))
+    .where("id", "=", p.id),
+);
+
+const insertCompaction = statement<ConversationsReadModel, ConversationCompactionsTable>((q, p) =>
+  q.insertInto("conversation_compactions").values({
+    conversation_id: p.conversation_id,
+    version: p.version,
+    through_seq: p.through_seq,
+    summary: p.summary,
+    method: p.method,
+    parts_compacted: p.parts_compacted,
+    tokens_before: p.tokens_before,
+    tokens_after: p.tokens_after,
+    recorded_at: p.recorded_at,
+    position: p.position,
+  }),
+);
+
+/** The conversation's own latest compaction supersedes whatever it inherited. */
+const touchedByCompaction = statement<ConversationsReadModel, Touch & { through_seq: number }>((q, p) =>
+  q
+    .updateTable("conversations")
+    .set({
+      last_version: p.last_version,
+      updated_at: p.updated_at,
+      compaction_conversation_id: p.id,
+      // The compaction is this event: its version is the conversation's last.
+      compaction_version: p.last_version,
+      compacted_through_seq: p.through_seq,
+    })
+    .where("id", "=", p.id),
+);
+
+const insertCheckpoint = statement<ConversationsReadModel, ConversationCheckpointsTable>((q, p) =>
+  q.insertInto("conversation_checkpoints").values({
+    conversation_id: p.conversation_id,
+    version: p.version,
+    marked_version: p.marked_version,
+    label: p.label,
+    recorded_at: p.recorded_at,
+    position: p.position,
+  }),
+);
+
 /** Conversation parts with fork ancestry and the compaction boundary (DESIGN §4, §5). */
 export const conversationsProjection = defineProjection<ConversationsReadModel>({
   name: "conversations",
-  version: 1,
+  // 2: parts stored as their live-context JSON (`part`), the other columns generated from it.
+  version: 2,
   tables: [
     "conversations",
     "conversation_ancestry",
@@ -185,15 +390,16 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
       .addColumn("conversation_id", "text", (c) => c.notNull())
       .addColumn("version", "integer", (c) => c.notNull())
       .addColumn("seq", "integer", (c) => c.notNull())
-      .addColumn("role", "text", (c) => c.notNull())
-      .addColumn("content", "text", (c) => c.notNull())
-      .addColumn("tool_calls", "text")
-      .addColumn("tool_call_id", "text")
-      .addColumn("flags", "text")
-      .addColumn("model", "text")
-      .addColumn("input_tokens", "integer")
-      .addColumn("output_tokens", "integer")
-      .addColumn("latency_ms", "integer")
+      .addColumn("part", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[3]')`))
+      .addColumn("content", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[4]')`))
+      .addColumn("tool_calls", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[5]')`))
+      .addColumn("tool_call_id", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[6]')`))
+      .addColumn("flags", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[7]')`))
+      .addColumn("model", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[8]')`))
+      .addColumn("input_tokens", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[9]')`))
+      .addColumn("output_tokens", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[10]')`))
+      .addColumn("latency_ms", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[11]')`))
       .addColumn("recorded_at", "text", (c) => c.notNull())
       .addColumn("position", "integer", (c) => c.notNull())
       .addPrimaryKeyConstraint("conversation_parts_pk", ["conversation_id", "version"]),
@@ -227,31 +433,18 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
       .columns(["conversation_id", "label"]),
   ],
   handlers: {
-    ConversationStarted: (event, q) => {
+    ConversationStarted: (event) => {
       const id = conversationIdOf(event);
       return [
-        q
-          .insertInto("conversation_ancestry")
-          .values({ conversation_id: id, ancestor_id: id, up_to_version: null, depth: 0 }),
-        q.insertInto("conversations").values({
+        insertRootAncestry({ id }),
+        insertRoot({
           id,
           owner_kind: event.data.owner.kind,
           owner_id: event.data.owner.id,
           system_prompt: event.data.systemPrompt,
           limits: JSON.stringify(event.data.limits),
-          parent_id: null,
-          parent_version: null,
-          fork_reason: null,
-          root_id: id,
-          depth: 0,
-          started_at: at(event),
-          updated_at: at(event),
           last_version: versionOf(event),
-          part_count: 0,
-          next_seq: 0,
-          compaction_conversation_id: null,
-          compaction_version: null,
-          compacted_through_seq: null,
+          at: at(event),
         }),
       ];
     },
@@ -262,102 +455,61 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
      * since every version of the parent already includes its own fork marker), plus a row for
      * itself. No part is copied. The prompt, limits and visible compaction come from subqueries.
      */
-    ConversationForked: (event, q) => {
-      const id = conversationIdOf(event);
-      const parentId = event.data.parentConversationId;
-      const parentVersion = event.data.parentVersion;
-      const parent = () => q.selectFrom("conversations").where("id", "=", parentId);
-      const depth = sql<number>`coalesce((${parent().select("depth")}) + 1, 1)`;
+    ConversationForked: (event) => {
+      const fork: Fork = {
+        id: conversationIdOf(event),
+        parent_id: event.data.parentConversationId,
+        parent_version: event.data.parentVersion,
+      };
       return [
-        q
-          .insertInto("conversation_ancestry")
-          .columns(["conversation_id", "ancestor_id", "up_to_version", "depth"])
-          .expression(
-            q
-              .selectFrom("conversation_ancestry")
-              .select((eb) => [
-                eb.val(id).as("conversation_id"),
-                "ancestor_id",
-                eb.fn.coalesce("up_to_version", eb.val(parentVersion)).as("up_to_version"),
-                "depth",
-              ])
-              .where("conversation_id", "=", parentId),
-          ),
-        q
-          .insertInto("conversation_ancestry")
-          .values({ conversation_id: id, ancestor_id: id, up_to_version: null, depth }),
-        q.insertInto("conversations").values((eb) => ({
-          id,
+        inheritAncestry(fork),
+        insertForkAncestry(fork),
+        insertFork({
+          ...fork,
           owner_kind: event.data.owner.kind,
           owner_id: event.data.owner.id,
-          system_prompt: parent().select("system_prompt"),
-          limits: parent().select("limits"),
-          parent_id: parentId,
-          parent_version: parentVersion,
           fork_reason: event.data.reason,
-          root_id: sql<string>`coalesce((${parent().select("root_id")}), ${parentId})`,
-          depth,
-          started_at: at(event),
-          updated_at: at(event),
           last_version: versionOf(event),
-          part_count: 0,
-          // One past the highest inherited seq: per ancestor, one backwards step on (conversation_id, seq).
-          next_seq: sql<number>`coalesce((${eb
-            .selectFrom("conversation_ancestry as a")
-            .select((sub) =>
-              sub.fn
-                .max(
-                  sub
-                    .selectFrom("conversation_parts as p")
-                    .select("p.seq")
-                    .whereRef("p.conversation_id", "=", "a.ancestor_id")
-                    .where((w) =>
-                      w.or([w("a.up_to_version", "is", null), w("p.version", "<=", w.ref("a.up_to_version"))]),
-                    )
-                    .orderBy("p.seq", "desc")
-                    .limit(1),
-                )
-                .as("seq"),
-            )
-            .where("a.conversation_id", "=", id)}) + 1, 0)`,
-          compaction_conversation_id: visibleCompaction(q, id).select("k.conversation_id"),
-          compaction_version: visibleCompaction(q, id).select("k.version"),
-          compacted_through_seq: visibleCompaction(q, id).select("k.through_seq"),
-        })),
+          at: at(event),
+        }),
       ];
     },
 
-    MessagePartAppended: (event, q) => {
+    MessagePartAppended: (event) => {
       const d = event.data;
+      const id = conversationIdOf(event);
+      const version = versionOf(event);
+      const part: PartTuple = [
+        id,
+        version,
+        d.seq,
+        d.role,
+        d.content,
+        d.toolCalls ?? null,
+        d.toolCallId ?? null,
+        d.flags ?? null,
+        d.model ?? null,
+        d.usage?.inputTokens ?? null,
+        d.usage?.outputTokens ?? null,
+        d.latencyMs ?? null,
+      ];
       return [
-        q.insertInto("conversation_parts").values({
-          conversation_id: conversationIdOf(event),
-          version: versionOf(event),
+        insertPart({
+          conversation_id: id,
+          version,
           seq: d.seq,
-          role: d.role,
-          content: d.content,
-          tool_calls: d.toolCalls === undefined ? null : JSON.stringify(d.toolCalls),
-          tool_call_id: d.toolCallId ?? null,
-          flags: d.flags === undefined ? null : JSON.stringify(d.flags),
-          model: d.model ?? null,
-          input_tokens: d.usage?.inputTokens ?? null,
-          output_tokens: d.usage?.outputTokens ?? null,
-          latency_ms: d.latencyMs ?? null,
+          part: JSON.stringify(part),
           recorded_at: at(event),
           position: positionOf(event),
         }),
-        touch(q, event).set((eb) => ({
-          part_count: eb("part_count", "+", 1),
-          next_seq: sql<number>`max(next_seq, ${d.seq + 1})`,
-        })),
+        touchedByPart({ ...touch(event), next_seq: d.seq + 1 }),
       ];
     },
 
-    /** The conversation's own latest compaction supersedes whatever it inherited. */
-    ConversationCompacted: (event, q) => {
+    ConversationCompacted: (event) => {
       const d = event.data;
       return [
-        q.insertInto("conversation_compactions").values({
+        insertCompaction({
           conversation_id: conversationIdOf(event),
           version: versionOf(event),
           through_seq: d.throughSeq,
@@ -369,16 +521,12 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
           recorded_at: at(event),
           position: positionOf(event),
         }),
-        touch(q, event).set({
-          compaction_conversation_id: conversationIdOf(event),
-          compaction_version: versionOf(event),
-          compacted_through_seq: d.throughSeq,
-        }),
+        touchedByCompaction({ ...touch(event), through_seq: d.throughSeq }),
       ];
     },
 
-    CheckpointMarked: (event, q) => [
-      q.insertInto("conversation_checkpoints").values({
+    CheckpointMarked: (event) => [
+      insertCheckpoint({
         conversation_id: conversationIdOf(event),
         version: versionOf(event),
         marked_version: event.data.version,
@@ -386,7 +534,7 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
         recorded_at: at(event),
         position: positionOf(event),
       }),
-      touch(q, event),
+      touched(touch(event)),
     ],
   },
 });

@@ -152,59 +152,66 @@ async function header(db: Db, conversationId: string): Promise<Header | undefine
 }
 
 /**
- * One visible part as query 2 returns it, in a JSON array: conversation_id, version, seq, role,
- * content, tool_calls (parsed), tool_call_id, flags (parsed), model, input_tokens, output_tokens,
- * latency_ms, and the depth of the conversation holding it in the fork chain.
+ * One part as stored in `conversation_parts.part` and returned by query 2: conversation_id,
+ * version, seq, role, content, tool_calls, tool_call_id, flags, model, input_tokens,
+ * output_tokens, latency_ms (null when absent).
  */
-type PartTuple = [
+export type PartTuple = [
   string,
   number,
   number,
   PartRole,
   string,
-  ToolCall[] | null,
+  readonly ToolCall[] | null,
   string | null,
   PartFlags | null,
   string | null,
   number | null,
   number | null,
   number | null,
-  number,
 ];
 
 /**
  * Query 2: the visible parts after `afterSeq`: for each ancestry row, the ancestor's parts up to
  * its fork version, through the (conversation_id, seq) index. Parts are never copied into forks.
  *
- * The rows come back as ONE row holding a JSON array (json_group_array): building 10,000 row
- * objects in better-sqlite3 costs about twice the whole read, JSON.parse of one string does not.
+ * Each part is stored as its JSON tuple (`part`), so SQLite only concatenates them: ONE row, one
+ * string, one JSON.parse. Measured on 10,000 parts behind 3 forks (bench/live-context-read.ts),
+ * against: building the JSON from columns on every read (json_group_array of json_array, the
+ * previous layout) 5-6 ms more; a row per part, even of one JSON string each: fastest alone,
+ * but slow and erratic beside other work (10,000 row objects and strings a read for the garbage
+ * collector); `'[' || group_concat(...) || ']'` in SQL: two more 5 MB copies, on fresh pages.
  * The join runs ancestry first (primary key: conversation_id, depth) and parts by seq within each,
  * so the array is normally in seq order already; `bySeq` checks and sorts only when a writer broke
  * the seq convention, so the order never rests on the aggregate's unspecified input order.
  */
-async function visibleParts(db: Db, conversationId: string, afterSeq: number | null): Promise<PartTuple[]> {
+async function visibleParts(
+  db: Db,
+  conversationId: string,
+  ancestry: readonly AncestryEntry[],
+  afterSeq: number | null,
+): Promise<PartTuple[]> {
   let query = db
     .selectFrom("conversation_ancestry as a")
     .innerJoin("conversation_parts as p", "p.conversation_id", "a.ancestor_id")
-    .select(
-      sql<string>`json_group_array(json_array(p.conversation_id, p.version, p.seq, p.role, p.content, json(p.tool_calls), p.tool_call_id, json(p.flags), p.model, p.input_tokens, p.output_tokens, p.latency_ms, a.depth))`.as(
-        "parts",
-      ),
-    )
+    .select(sql<string | null>`group_concat(p.part, ',')`.as("parts"))
     .where("a.conversation_id", "=", conversationId)
     .where((eb) => eb.or([eb("a.up_to_version", "is", null), eb("p.version", "<=", eb.ref("a.up_to_version"))]));
   if (afterSeq !== null) query = query.where("p.seq", ">", afterSeq);
   const row = await query.executeTakeFirst();
-  return bySeq(JSON.parse(row?.parts ?? "[]") as PartTuple[]);
+  // No part: NULL, so "[]".
+  return bySeq(JSON.parse(`[${row?.parts ?? ""}]`) as PartTuple[], ancestry);
 }
 
 /** In seq order, then ancestors first (by depth). */
-function bySeq(tuples: PartTuple[]): PartTuple[] {
+function bySeq(tuples: PartTuple[], ancestry: readonly AncestryEntry[]): PartTuple[] {
+  const depths = new Map(ancestry.map((a) => [a.conversationId, a.depth]));
+  const depth = (t: PartTuple) => depths.get(t[0]) ?? 0;
   for (let i = 1; i < tuples.length; i++) {
     const previous = tuples[i - 1] as PartTuple;
     const current = tuples[i] as PartTuple;
-    if (previous[2] > current[2] || (previous[2] === current[2] && previous[12] > current[12])) {
-      return tuples.sort((x, y) => x[2] - y[2] || x[12] - y[12]);
+    if (previous[2] > current[2] || (previous[2] === current[2] && depth(previous) > depth(current))) {
+      return tuples.sort((x, y) => x[2] - y[2] || depth(x) - depth(y));
     }
   }
   return tuples;
@@ -258,7 +265,7 @@ export async function liveContext<DB extends ConversationsReadModel>(
   const head = await header(db, conversationId);
   if (!head) return undefined;
   const { compaction } = head;
-  const rows = await visibleParts(db, conversationId, compaction?.throughSeq ?? null);
+  const rows = await visibleParts(db, conversationId, head.ancestry, compaction?.throughSeq ?? null);
   const parts: LivePart[] = [];
   if (compaction) parts.push(summaryPart(compaction, conversationId));
   for (const row of rows) parts.push(toPart(row, conversationId));
@@ -278,7 +285,7 @@ export async function conversationHistory<DB extends ConversationsReadModel>(
   const head = await header(db, conversationId);
   if (!head) return undefined;
   const [rows, compactionRows] = await Promise.all([
-    visibleParts(db, conversationId, null),
+    visibleParts(db, conversationId, head.ancestry, null),
     db
       .selectFrom("conversation_ancestry as a")
       .innerJoin("conversation_compactions as k", "k.conversation_id", "a.ancestor_id")
