@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { LogWriter } from "../log-contender.js";
 import type { WorkloadAppend } from "../log-workload.js";
+import { unavailable } from "./unavailable.js";
 
 /** The slice of @event-driven-io/emmett-sqlite's API the bench uses (typed here: the package is optional). */
 interface EmmettSqlite {
@@ -40,15 +41,7 @@ export function loadEmmettSqlite(): PeerLoad {
       open: (file) => new EmmettSqliteContender(emmett.getSQLiteEventStore({ fileName: file })),
     };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const firstLine = String(error instanceof Error ? error.message : error).split("\n")[0];
-    return {
-      available: false,
-      reason:
-        code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND"
-          ? "not installed (run `npm run bench:peers` to install it into bench/peers)"
-          : `failed to load: ${firstLine}`,
-    };
+    return unavailable(error);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Turn } from "../turns.js";
+import { unavailable } from "./unavailable.js";
 
 /** The slices of the LangGraph packages the bench uses (typed here: they are optional). */
 interface SqliteSaverClass {
@@ -53,15 +54,7 @@ export function loadLangGraphSqlite(): LangGraphLoad {
     const modules: LangGraphModules = { SqliteSaver, emptyCheckpoint, uuid6, HumanMessage, AIMessage };
     return { available: true, version, open: (file) => new LangGraphConversation(modules, file) };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const firstLine = String(error instanceof Error ? error.message : error).split("\n")[0];
-    return {
-      available: false,
-      reason:
-        code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND"
-          ? "not installed (run `npm run bench:peers` to install it into bench/peers)"
-          : `failed to load: ${firstLine}`,
-    };
+    return unavailable(error);
   }
 }
 

@@ -122,11 +122,9 @@ export async function rebuildProjections(
   projections: readonly AnyProjection[],
   options: RebuildOptions = {},
 ): Promise<bigint> {
-  const { to, onProgress, ...runnerOptions } = options;
-  const store = new SqliteProjectionStore(db, projections);
-  await store.prepare();
+  const store = await preparedStore(db, projections);
   await store.reset(projections.map((p) => p.name));
-  return new ProjectionRunner(events, store, runnerOptions).catchUp({ to, onProgress });
+  return fold(events, store, options);
 }
 
 /** Folds what the projections have not seen yet, up to `to`; nothing is dropped. */
@@ -136,8 +134,16 @@ export async function catchUpProjections(
   projections: readonly AnyProjection[],
   options: RebuildOptions = {},
 ): Promise<bigint> {
-  const { to, onProgress, ...runnerOptions } = options;
+  return fold(events, await preparedStore(db, projections), options);
+}
+
+async function preparedStore(db: Database.Database, projections: readonly AnyProjection[]) {
   const store = new SqliteProjectionStore(db, projections);
   await store.prepare();
+  return store;
+}
+
+function fold(events: EventStore, store: SqliteProjectionStore, options: RebuildOptions): Promise<bigint> {
+  const { to, onProgress, ...runnerOptions } = options;
   return new ProjectionRunner(events, store, runnerOptions).catchUp({ to, onProgress });
 }
