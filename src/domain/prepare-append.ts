@@ -66,14 +66,12 @@ export function prepareAppend(context: PrepareContext, appends: readonly StreamA
       if (seenIds.has(eventId)) throw new InvalidArgumentError("eventId", `${eventId} appears twice in one append`);
       seenIds.add(eventId);
       // One key order whatever the writer gave, so the same event is the same JSON in every log.
-      const metadata: EventMetadata = {
-        eventId,
-        ...(given.correlationId === undefined ? {} : { correlationId: given.correlationId }),
-        ...(given.causationId === undefined ? {} : { causationId: given.causationId }),
-        ...(given.actor === undefined ? {} : { actor: given.actor }),
-        recordedAt: given.recordedAt ?? recordedAt,
-        schemaVersion,
-      };
+      const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = { eventId } as EventMetadata;
+      if (given.correlationId !== undefined) metadata.correlationId = given.correlationId;
+      if (given.causationId !== undefined) metadata.causationId = given.causationId;
+      if (given.actor !== undefined) metadata.actor = given.actor;
+      metadata.recordedAt = given.recordedAt ?? recordedAt;
+      metadata.schemaVersion = schemaVersion;
       return { type: event.type, data, metadata, idGiven: given.eventId !== undefined };
     });
     return { streamId: append.streamId, expectedVersion, events };
