@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 export interface LogFootprint {
   readonly rows: number;
   readonly dataBytes: number;
-  readonly metadataBytes: number;
+  readonly envelopeBytes: number;
   /** The data JSON of the first event, to compare as text. */
   readonly firstData: string | null;
 }
@@ -14,7 +14,7 @@ export function logFootprint(file: string): LogFootprint {
   try {
     return db
       .prepare(
-        `SELECT count(*) AS rows, total(length(data)) AS dataBytes, total(length(metadata)) AS metadataBytes,
+        `SELECT count(*) AS rows, total(length(data)) AS dataBytes, total(length(event_id) + length(recorded_at) + coalesce(length(metadata), 0)) AS envelopeBytes,
                 (SELECT data FROM events ORDER BY position LIMIT 1) AS firstData
          FROM events`,
       )
@@ -24,14 +24,14 @@ export function logFootprint(file: string): LogFootprint {
   }
 }
 
-/** Throws unless both files hold as many rows, as many bytes of data and of metadata, and the same first data. */
+/** Throws unless both files hold as many rows, as many bytes of data and of envelope, and the same first data. */
 export function assertSameFootprint(ours: string, baseline: string): LogFootprint {
   const a = logFootprint(ours);
   const b = logFootprint(baseline);
   if (
     a.rows !== b.rows ||
     a.dataBytes !== b.dataBytes ||
-    a.metadataBytes !== b.metadataBytes ||
+    a.envelopeBytes !== b.envelopeBytes ||
     a.firstData !== b.firstData
   ) {
     throw new Error(`the contenders stored different rows: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);

@@ -93,7 +93,7 @@ async function appendRace(
   notice(
     `${label}: both stores hold ${count.format(stored.rows)} rows of the same size: ` +
       `${Math.round(stored.dataBytes / stored.rows)} bytes of data JSON + ` +
-      `${Math.round(stored.metadataBytes / stored.rows)} of metadata JSON on average`,
+      `${Math.round(stored.envelopeBytes / stored.rows)} of envelope (id, time, optional metadata) on average`,
   );
   return { ours: oursRate.perSecond, raw: rawRate.perSecond, files };
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { migrateLog } from "../src/adapters/sqlite/log-schema.js";
 import { openDatabase } from "../src/adapters/sqlite/open-database.js";
+import { eventIdBytes, eventIdText } from "../src/adapters/sqlite/stored-envelope.js";
 import { UuidV7Generator } from "../src/adapters/system/uuid-v7.js";
 import type { LogReader, LogWriter } from "./log-contender.js";
 import type { WorkloadAppend } from "./log-workload.js";
@@ -14,12 +15,12 @@ interface ScannedEvent {
   readonly metadata: { readonly eventId?: string };
 }
 
-/** [position, stream_id, version, type, data, metadata]: the fastest form better-sqlite3 returns. */
-type StoredRow = [number, string, number, string, string, string];
+/** [position, stream_id, version, type, data, event_id, recorded_at, schema_version]: as raw as better-sqlite3 returns. */
+type StoredRow = [number, string, number, string, string, Buffer, string, number];
 
 /**
  * The baseline: plain better-sqlite3 on the very same schema, pragmas and rows (same JSON text,
- * UUIDv7 ids, one `BEGIN IMMEDIATE` transaction per append), and nothing else: no validation,
+ * UUIDv7 ids as 16 bytes, one `BEGIN IMMEDIATE` transaction per append), and nothing else: no validation,
  * no version check, no envelope objects.
  */
 export class RawSqliteContender implements LogWriter, LogReader {
@@ -31,18 +32,19 @@ export class RawSqliteContender implements LogWriter, LogReader {
 
   private constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
-      "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (stream_id, version, type, data, event_id, recorded_at, schema_version) VALUES (?, ?, ?, ?, ?, ?, 1)",
     );
     this.all = db
-      .prepare<[], StoredRow>("SELECT position, stream_id, version, type, data, metadata FROM events ORDER BY position")
+      .prepare<[], StoredRow>(
+        "SELECT position, stream_id, version, type, data, event_id, recorded_at, schema_version FROM events ORDER BY position",
+      )
       .raw(true);
     this.write = db.transaction(({ streamId, events }: WorkloadAppend) => {
       const recordedAt = new Date().toISOString();
       let version = this.versions.get(streamId) ?? 0;
       for (const event of events) {
-        const eventId = this.ids.uuid();
-        const metadata = JSON.stringify({ eventId, recordedAt, schemaVersion: 1 });
-        this.insert.run(streamId, version++, event.type, JSON.stringify(event.data), metadata, eventId);
+        const eventId = eventIdBytes(this.ids.uuid());
+        this.insert.run(streamId, version++, event.type, JSON.stringify(event.data), eventId, recordedAt);
       }
       return version;
     });
@@ -61,8 +63,9 @@ export class RawSqliteContender implements LogWriter, LogReader {
   async scan(): Promise<number> {
     let count = 0;
     let last: ScannedEvent | undefined;
-    for (const [position, streamId, version, type, data, metadata] of this.all.iterate()) {
-      last = { position, streamId, version, type, data: JSON.parse(data), metadata: JSON.parse(metadata) };
+    for (const [position, streamId, version, type, data, eventId, recordedAt, schemaVersion] of this.all.iterate()) {
+      const metadata = { eventId: eventIdText(eventId), recordedAt, schemaVersion };
+      last = { position, streamId, version, type, data: JSON.parse(data), metadata };
       count++;
     }
     if (count > 0 && last?.metadata.eventId === undefined) throw new Error("scan returned a row without metadata");

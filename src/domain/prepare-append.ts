@@ -62,7 +62,8 @@ export function prepareAppend(context: PrepareContext, appends: readonly StreamA
       const location = { streamId: append.streamId, index };
       const { data, schemaVersion } = context.catalogue.validate(category, event?.type, event?.data, location);
       const given = parseMetadata(event, location);
-      const eventId = given.eventId ?? context.ids.uuid();
+      // One spelling per id (RFC 9562's lowercase), so a retry in capitals is still recognised.
+      const eventId = given.eventId?.toLowerCase() ?? context.ids.uuid();
       if (seenIds.has(eventId)) throw new InvalidArgumentError("eventId", `${eventId} appears twice in one append`);
       seenIds.add(eventId);
       // One key order whatever the writer gave, so the same event is the same JSON in every log.

@@ -1,6 +1,7 @@
 import { firstValueFrom, ReplaySubject, filter as rxFilter } from "rxjs";
 import { describe, expect, it, vi } from "vitest";
 import { SqliteEventStore } from "../../src/adapters/sqlite/sqlite-event-store.js";
+import { eventIdBytes } from "../../src/adapters/sqlite/stored-envelope.js";
 import { workersProjection } from "../../src/projections/workers/workers-projection.js";
 import { colonyDatabases } from "../support/colony-database.js";
 import { sample } from "../support/sample-events.js";
@@ -85,20 +86,13 @@ describe("projection store and runner", () => {
     await db.events.append("worker-c", [sample("WorkerSpawned", { workerId: "c" })], { expectedVersion: "no_stream" });
     // A newer colonylog wrote an event this one has never heard of.
     const raw = db.events.database.prepare(
-      "INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (stream_id, version, type, data, event_id, recorded_at, schema_version) VALUES (?, ?, ?, ?, ?, ?, 1)",
     );
     for (const [version, id] of [
       [1, "0190a000-0000-7000-8000-0000000000f1"],
       [2, "0190a000-0000-7000-8000-0000000000f2"],
     ] as const) {
-      raw.run(
-        "worker-c",
-        version,
-        "WorkerDreamed",
-        "{}",
-        JSON.stringify({ eventId: id, recordedAt: "2026-11-22T00:00:00.000Z", schemaVersion: 1 }),
-        id,
-      );
+      raw.run("worker-c", version, "WorkerDreamed", "{}", eventIdBytes(id), "2026-11-22T00:00:00.000Z");
     }
     await db.events.append("worker-c", [sample("WorkerStarted")], { expectedVersion: 2n });
     await db.runner.catchUp();

@@ -17,16 +17,42 @@ const migrations: readonly string[] = [
      UNIQUE (stream_id, version)
    );
    CREATE UNIQUE INDEX events_event_id ON events (event_id);`,
+  // The envelope as columns: the event id as its 16 bytes (it was stored twice as 36 characters,
+  // in the row and in its index), the time and schema version apart, and \`metadata\` only for the
+  // optional fields (NULL when none). About 125 fewer bytes per event; nothing is lost.
+  `CREATE TABLE events_v2 (
+     position       INTEGER PRIMARY KEY,
+     stream_id      TEXT    NOT NULL,
+     version        INTEGER NOT NULL,
+     type           TEXT    NOT NULL,
+     data           TEXT    NOT NULL,
+     event_id       BLOB    NOT NULL,
+     recorded_at    TEXT    NOT NULL,
+     schema_version INTEGER NOT NULL,
+     metadata       TEXT,
+     UNIQUE (stream_id, version)
+   );
+   INSERT INTO events_v2
+     SELECT position, stream_id, version, type, data, unhex(replace(event_id, '-', '')),
+            metadata ->> 'recordedAt', metadata ->> 'schemaVersion',
+            nullif(json_remove(metadata, '$.eventId', '$.recordedAt', '$.schemaVersion'), '{}')
+     FROM events ORDER BY position;
+   DROP TABLE events;
+   ALTER TABLE events_v2 RENAME TO events;
+   CREATE UNIQUE INDEX events_event_id ON events (event_id);`,
 ];
+
+/** The log schema this colonylog writes; exported for the migration test. */
+export const LOG_SCHEMA_VERSION = migrations.length;
 
 const VERSION_TABLE = "colonylog_log_schema";
 
 /** Applies pending log migrations, each in its own immediate transaction (safe across processes). */
-export function migrateLog(db: Database.Database): void {
+export function migrateLog(db: Database.Database, upTo = LOG_SCHEMA_VERSION): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version INTEGER NOT NULL)`);
   const current = () =>
     (db.prepare(`SELECT max(version) AS v FROM ${VERSION_TABLE}`).get() as { v: number | null }).v ?? 0;
-  migrations.forEach((sql, index) => {
+  migrations.slice(0, upTo).forEach((sql, index) => {
     const version = index + 1;
     db.transaction(() => {
       if (current() >= version) return;

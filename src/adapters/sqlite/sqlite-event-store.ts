@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { defer, filter, interval, map, merge, type Observable, Subject, share, takeUntil } from "rxjs";
-import type { EventMetadata, NewEvent, RecordedEvent } from "../../domain/envelope.js";
+import type { NewEvent, RecordedEvent } from "../../domain/envelope.js";
 import { EventIdConflictError, InvalidArgumentError, type StreamRevision } from "../../domain/errors.js";
 import { catalogue as defaultCatalogue, type EventCatalogue } from "../../domain/events/catalogue.js";
 import { assertExpectedVersion, nextVersion } from "../../domain/expected-version.js";
@@ -24,6 +24,7 @@ import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { migrateLog } from "./log-schema.js";
 import { openDatabase, type SqliteConnectionOptions } from "./open-database.js";
+import { eventIdBytes, optionalMetadataJson, storedMetadata } from "./stored-envelope.js";
 
 export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
   readonly catalogue?: EventCatalogue;
@@ -46,9 +47,12 @@ export interface InlineProjections {
   applyWithin(events: readonly RecordedEvent[], range: BatchRange): void;
 }
 
-/** A stored row, as `raw()` statements return it: [position, stream_id, version, type, data, metadata]. */
-type Row = [bigint, string, bigint, string, string, string];
-const COLUMNS = "position, stream_id, version, type, data, metadata";
+/**
+ * A stored row, as `raw()` statements return it:
+ * [position, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata].
+ */
+type Row = [bigint, string, bigint, string, string, Buffer, string, bigint, string | null];
+const COLUMNS = "position, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata";
 /** SQLite's largest integer: "read to the end" without a second query. */
 const LAST = 2n ** 63n - 1n;
 
@@ -85,7 +89,9 @@ export class SqliteEventStore implements EventStore {
       head: db.prepare("SELECT max(position) FROM events").pluck().safeIntegers(true),
       byEventId: db.prepare("SELECT stream_id AS streamId, version FROM events WHERE event_id = ?").safeIntegers(true),
       insert: db
-        .prepare("INSERT INTO events (stream_id, version, type, data, metadata, event_id) VALUES (?, ?, ?, ?, ?, ?)")
+        .prepare(
+          "INSERT INTO events (stream_id, version, type, data, event_id, recorded_at, schema_version, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
         .safeIntegers(true),
       all: reading(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
       forwards: reading(
@@ -265,8 +271,10 @@ export class SqliteEventStore implements EventStore {
             version,
             event.type,
             JSON.stringify(event.data),
-            JSON.stringify(metadata),
-            metadata.eventId,
+            eventIdBytes(metadata.eventId),
+            metadata.recordedAt,
+            metadata.schemaVersion,
+            optionalMetadataJson(metadata),
           ).lastInsertRowid,
         );
       } catch (error) {
@@ -287,7 +295,9 @@ export class SqliteEventStore implements EventStore {
     const [first] = append.events;
     const stored =
       first &&
-      (this.statements.byEventId.get(first.metadata.eventId) as { streamId: string; version: bigint } | undefined);
+      (this.statements.byEventId.get(eventIdBytes(first.metadata.eventId)) as
+        | { streamId: string; version: bigint }
+        | undefined);
     if (!first || !stored) return undefined;
     const rows = this.statements.forwards.all(
       stored.streamId,
@@ -314,16 +324,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   private decode(row: Row): RecordedEvent {
-    const [position, streamId, version, type, data, metadata] = row;
-    const meta = JSON.parse(metadata) as EventMetadata;
-    const upcast = this.catalogue.upcast(type, meta.schemaVersion, JSON.parse(data));
+    const [position, streamId, version, type, data, eventId, recordedAt, storedVersion, optional] = row;
+    const upcast = this.catalogue.upcast(type, Number(storedVersion), JSON.parse(data));
     return {
       position,
       streamId,
       version,
       type,
       data: upcast.data,
-      metadata: upcast.schemaVersion === meta.schemaVersion ? meta : { ...meta, schemaVersion: upcast.schemaVersion },
+      metadata: storedMetadata(eventId, recordedAt, upcast.schemaVersion, optional),
     };
   }
 
