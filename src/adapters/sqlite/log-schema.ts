@@ -45,19 +45,19 @@ const migrations: readonly string[] = [
 /** The log schema this colonylog writes; exported for the migration test. */
 export const LOG_SCHEMA_VERSION = migrations.length;
 
-const VERSION_TABLE = "colonylog_log_schema";
+export const LOG_VERSION_TABLE = "colonylog_log_schema";
 
 /** Applies pending log migrations, each in its own immediate transaction (safe across processes). */
 export function migrateLog(db: Database.Database, upTo = LOG_SCHEMA_VERSION): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (version INTEGER NOT NULL)`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${LOG_VERSION_TABLE} (version INTEGER NOT NULL)`);
   const current = () =>
-    (db.prepare(`SELECT max(version) AS v FROM ${VERSION_TABLE}`).get() as { v: number | null }).v ?? 0;
+    (db.prepare(`SELECT max(version) AS v FROM ${LOG_VERSION_TABLE}`).get() as { v: number | null }).v ?? 0;
   migrations.slice(0, upTo).forEach((sql, index) => {
     const version = index + 1;
     db.transaction(() => {
       if (current() >= version) return;
       db.exec(sql);
-      db.prepare(`INSERT INTO ${VERSION_TABLE} (version) VALUES (?)`).run(version);
+      db.prepare(`INSERT INTO ${LOG_VERSION_TABLE} (version) VALUES (?)`).run(version);
     }).immediate();
   });
 }

@@ -1,11 +1,13 @@
+import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { InvalidArgumentError } from "../../domain/errors.js";
-import type { EventStore } from "../../domain/ports/event-store.js";
 import type { AnyProjection } from "../../projections/projection.js";
 import { ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
 import { allProjections, type ReadModels } from "../../projections/read-models.js";
+import { LOG_VERSION_TABLE } from "./log-schema.js";
 import { IN_MEMORY } from "./open-database.js";
+import type { SqliteEventStore } from "./sqlite-event-store.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 export interface ProjectAtOptions extends RunnerOptions {
@@ -29,7 +31,7 @@ export interface PointInTime {
  * discards the result.
  */
 export async function projectAt(
-  events: EventStore,
+  events: SqliteEventStore,
   position: bigint,
   options: ProjectAtOptions = {},
 ): Promise<PointInTime> {
@@ -37,7 +39,7 @@ export async function projectAt(
     throw new InvalidArgumentError("position", `expected a position >= 0, got ${String(position)}`);
   }
   const { projections = allProjections, ...runnerOptions } = options;
-  const database = new Database(IN_MEMORY);
+  const database = besideTheLog(events.database);
   try {
     const store = new SqliteProjectionStore(database, projections);
     await store.prepare();
@@ -56,4 +58,27 @@ export async function projectAt(
     database.close();
     throw error;
   }
+}
+
+/**
+ * A throwaway database that still sees the log's `events` table, which read models join for
+ * the text they point at (LogEventsTable). A file log is attached under the name `log`, and
+ * unqualified names fall through to it; it is only ever read, since the projection store creates,
+ * drops and writes its tables in `main` (better-sqlite3 takes no URI, so no `mode=ro`). An
+ * in-memory log cannot be attached from another connection, so it is copied, every table but the
+ * log's dropped.
+ */
+function besideTheLog(log: Database.Database): Database.Database {
+  if (!log.memory) {
+    const database = new Database(IN_MEMORY);
+    database.prepare("ATTACH DATABASE ? AS log").run(resolve(log.name));
+    return database;
+  }
+  const database = new Database(log.serialize());
+  const tables = database
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('events', ?)")
+    .pluck()
+    .all(LOG_VERSION_TABLE) as string[];
+  for (const table of tables) database.exec(`DROP TABLE "${table}"`);
+  return database;
 }

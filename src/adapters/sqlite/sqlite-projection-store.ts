@@ -141,7 +141,9 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
   }
 
   private recreate(projection: AnyProjection): void {
-    for (const table of [...projection.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    // main: a point-in-time database attaches the log file (project-at.ts), whose tables of the
+    // same names an unqualified DROP would find when main has none yet.
+    for (const table of [...projection.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS main."${table}"`);
     for (const ddl of projection.schema(this.q)) this.db.prepare(ddl.compile().sql).run();
     this.statement(
       `INSERT INTO ${CHECKPOINTS} (name, version, position) VALUES (?, ?, 0)

@@ -1,8 +1,8 @@
-import { type GeneratedAlways, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { defineProjection } from "../projection.js";
 import { type Placeholders, statement } from "../statement.js";
-import type { PartTuple } from "./live-context.js";
+import { WITHOUT_ROWID } from "../table-options.js";
 
 export type PartRole = "user" | "assistant" | "tool" | "system";
 
@@ -36,34 +36,15 @@ export interface ConversationsTable {
 }
 
 /**
- * One row per MessagePartAppended. The part is stored once, as `part`: the JSON tuple the
- * live-context read parses (PartTuple, see live-context.ts), one short string per row, instead of
- * columns that read would turn into JSON or row objects on every read. The columns after it are
- * views of `part` (VIRTUAL generated columns: not stored, computed when selected) for readers
- * that want single fields.
+ * One row per MessagePartAppended: where the part sits (its conversation, version and seq) and
+ * where its text is, the event's log position. The part itself is read from the log (see
+ * LogEventsTable), never copied: the live-context read joins the two.
  */
 export interface ConversationPartsTable {
   conversation_id: string;
   /** Version of the MessagePartAppended event in its conversation stream. */
   version: number;
   seq: number;
-  /**
-   * JSON array [conversation_id, version, seq, role, content, tool_calls, tool_call_id, flags,
-   * model, input_tokens, output_tokens, latency_ms]: tool_calls and flags as JSON, absent fields null.
-   */
-  part: string;
-  role: GeneratedAlways<PartRole>;
-  content: GeneratedAlways<string>;
-  /** JSON array of { id, name, arguments }, or NULL. */
-  tool_calls: GeneratedAlways<string | null>;
-  tool_call_id: GeneratedAlways<string | null>;
-  /** JSON object { clientInput?, trigger?, inherited? }, or NULL. */
-  flags: GeneratedAlways<string | null>;
-  model: GeneratedAlways<string | null>;
-  input_tokens: GeneratedAlways<number | null>;
-  output_tokens: GeneratedAlways<number | null>;
-  latency_ms: GeneratedAlways<number | null>;
-  recorded_at: string;
   /** Global log position of the event. */
   position: number;
 }
@@ -273,16 +254,11 @@ const insertFork = statement<
   })),
 );
 
-const insertPart = statement<
-  ConversationsReadModel,
-  Pick<ConversationPartsTable, "conversation_id" | "version" | "seq" | "part" | "recorded_at" | "position">
->((q, p) =>
+const insertPart = statement<ConversationsReadModel, ConversationPartsTable>((q, p) =>
   q.insertInto("conversation_parts").values({
     conversation_id: p.conversation_id,
     version: p.version,
     seq: p.seq,
-    part: p.part,
-    recorded_at: p.recorded_at,
     position: p.position,
   }),
 );
@@ -344,8 +320,8 @@ const insertCheckpoint = statement<ConversationsReadModel, ConversationCheckpoin
 /** Conversation parts with fork ancestry and the compaction boundary (DESIGN §4, §5). */
 export const conversationsProjection = defineProjection<ConversationsReadModel>({
   name: "conversations",
-  // 2: parts stored as their live-context JSON (`part`), the other columns generated from it.
-  version: 2,
+  // 3: parts point at their event in the log instead of holding a copy of it.
+  version: 3,
   tables: [
     "conversations",
     "conversation_ancestry",
@@ -390,19 +366,9 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
       .addColumn("conversation_id", "text", (c) => c.notNull())
       .addColumn("version", "integer", (c) => c.notNull())
       .addColumn("seq", "integer", (c) => c.notNull())
-      .addColumn("part", "text", (c) => c.notNull())
-      .addColumn("role", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[3]')`))
-      .addColumn("content", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[4]')`))
-      .addColumn("tool_calls", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[5]')`))
-      .addColumn("tool_call_id", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[6]')`))
-      .addColumn("flags", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[7]')`))
-      .addColumn("model", "text", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[8]')`))
-      .addColumn("input_tokens", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[9]')`))
-      .addColumn("output_tokens", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[10]')`))
-      .addColumn("latency_ms", "integer", (c) => c.generatedAlwaysAs(sql`json_extract(part, '$[11]')`))
-      .addColumn("recorded_at", "text", (c) => c.notNull())
       .addColumn("position", "integer", (c) => c.notNull())
-      .addPrimaryKeyConstraint("conversation_parts_pk", ["conversation_id", "version"]),
+      .addPrimaryKeyConstraint("conversation_parts_pk", ["conversation_id", "version"])
+      .modifyEnd(WITHOUT_ROWID),
     // The live-context read: per ancestor, parts after the compaction boundary in seq order.
     q.schema.createIndex("conversation_parts_seq").on("conversation_parts").columns(["conversation_id", "seq"]),
     q.schema
@@ -476,33 +442,15 @@ export const conversationsProjection = defineProjection<ConversationsReadModel>(
     },
 
     MessagePartAppended: (event) => {
-      const d = event.data;
-      const id = conversationIdOf(event);
-      const version = versionOf(event);
-      const part: PartTuple = [
-        id,
-        version,
-        d.seq,
-        d.role,
-        d.content,
-        d.toolCalls ?? null,
-        d.toolCallId ?? null,
-        d.flags ?? null,
-        d.model ?? null,
-        d.usage?.inputTokens ?? null,
-        d.usage?.outputTokens ?? null,
-        d.latencyMs ?? null,
-      ];
+      const { seq } = event.data;
       return [
         insertPart({
-          conversation_id: id,
-          version,
-          seq: d.seq,
-          part: JSON.stringify(part),
-          recorded_at: at(event),
+          conversation_id: conversationIdOf(event),
+          version: versionOf(event),
+          seq,
           position: positionOf(event),
         }),
-        touchedByPart({ ...touch(event), next_seq: d.seq + 1 }),
+        touchedByPart({ ...touch(event), next_seq: seq + 1 }),
       ];
     },
 

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from "kysely";
+import { catalogue, type EventData } from "../../domain/events/catalogue.js";
+import type { LogEvents } from "../log-events-table.js";
 import type { ConversationsReadModel, PartRole } from "./conversations-projection.js";
 
 export interface ToolCall {
@@ -87,7 +89,7 @@ export interface ConversationHistory {
 /** The role of the synthetic part that stands for compacted history. */
 export const SUMMARY_ROLE: PartRole = "user";
 
-type Db = Kysely<ConversationsReadModel>;
+type Db = Kysely<ConversationsReadModel & LogEvents>;
 
 /**
  * Kysely is invariant in its table map, so a Kysely over every read model (ReadModels) is not a
@@ -151,39 +153,29 @@ async function header(db: Db, conversationId: string): Promise<Header | undefine
   };
 }
 
+/** A MessagePartAppended payload as the log holds it. */
+type PartData = EventData<"MessagePartAppended">;
+
 /**
- * One part as stored in `conversation_parts.part` and returned by query 2: conversation_id,
- * version, seq, role, content, tool_calls, tool_call_id, flags, model, input_tokens,
- * output_tokens, latency_ms (null when absent).
+ * One visible part as query 2 returns it: the conversation holding it, its version there, and its
+ * event's schema version and data, straight from the log.
  */
-export type PartTuple = [
-  string,
-  number,
-  number,
-  PartRole,
-  string,
-  readonly ToolCall[] | null,
-  string | null,
-  PartFlags | null,
-  string | null,
-  number | null,
-  number | null,
-  number | null,
-];
+type PartTuple = [conversationId: string, version: number, schemaVersion: number, data: PartData];
+
+const seqOf = (t: PartTuple) => t[3].seq;
 
 /**
  * Query 2: the visible parts after `afterSeq`: for each ancestry row, the ancestor's parts up to
- * its fork version, through the (conversation_id, seq) index. Parts are never copied into forks.
+ * its fork version (the index on conversation_id, seq), each joined to its event by position. Parts
+ * are never copied into forks, nor out of the log.
  *
- * Each part is stored as its JSON tuple (`part`), so SQLite only concatenates them: ONE row, one
- * string, one JSON.parse. Measured on 10,000 parts behind 3 forks (bench/live-context-read.ts),
- * against: building the JSON from columns on every read (json_group_array of json_array, the
- * previous layout) 5-6 ms more; a row per part, even of one JSON string each: fastest alone,
- * but slow and erratic beside other work (10,000 row objects and strings a read for the garbage
- * collector); `'[' || group_concat(...) || ']'` in SQL: two more 5 MB copies, on fresh pages.
- * The join runs ancestry first (primary key: conversation_id, depth) and parts by seq within each,
- * so the array is normally in seq order already; `bySeq` checks and sorts only when a writer broke
- * the seq convention, so the order never rests on the aggregate's unspecified input order.
+ * SQLite concatenates each part's tuple around the event's data text, so the read is ONE row,
+ * one string, one JSON.parse (a row per part means 10,000 row objects and strings a read for the
+ * garbage collector). The conversation id needs no escaping: stream ids are drawn from an
+ * alphabet without quotes or backslashes (domain/stream-id.ts). The join runs ancestry first
+ * (primary key: conversation_id, depth) and parts by seq within each, so the array is normally in
+ * seq order already; `bySeq` checks and sorts only when a writer broke the seq convention, so the
+ * order never rests on the aggregate's unspecified input order.
  */
 async function visibleParts(
   db: Db,
@@ -194,14 +186,30 @@ async function visibleParts(
   let query = db
     .selectFrom("conversation_ancestry as a")
     .innerJoin("conversation_parts as p", "p.conversation_id", "a.ancestor_id")
-    .select(sql<string | null>`group_concat(p.part, ',')`.as("parts"))
+    .innerJoin("events as e", "e.position", "p.position")
+    .select(
+      sql<string | null>`group_concat('["' || p.conversation_id || '",' || p.version || ',' || e.schema_version || ',' || e.data || ']', ',')`.as(
+        "parts",
+      ),
+    )
     .where("a.conversation_id", "=", conversationId)
     .where((eb) => eb.or([eb("a.up_to_version", "is", null), eb("p.version", "<=", eb.ref("a.up_to_version"))]));
   if (afterSeq !== null) query = query.where("p.seq", ">", afterSeq);
   const row = await query.executeTakeFirst();
   // No part: NULL, so "[]".
-  return bySeq(JSON.parse(`[${row?.parts ?? ""}]`) as PartTuple[], ancestry);
+  const tuples = JSON.parse(`[${row?.parts ?? ""}]`) as PartTuple[];
+  for (const t of tuples) t[3] = currentPart(t[2], t[3]);
+  return bySeq(tuples, ancestry);
 }
+
+/** A part written under an older schema, upcast as every reader of the log gets it. */
+function currentPart(schemaVersion: number, data: PartData): PartData {
+  return schemaVersion === PART_SCHEMA_VERSION
+    ? data
+    : (catalogue.upcast("MessagePartAppended", schemaVersion, data).data as PartData);
+}
+
+const PART_SCHEMA_VERSION = catalogue.get("MessagePartAppended")?.schemaVersion ?? 1;
 
 /** In seq order, then ancestors first (by depth). */
 function bySeq(tuples: PartTuple[], ancestry: readonly AncestryEntry[]): PartTuple[] {
@@ -210,27 +218,30 @@ function bySeq(tuples: PartTuple[], ancestry: readonly AncestryEntry[]): PartTup
   for (let i = 1; i < tuples.length; i++) {
     const previous = tuples[i - 1] as PartTuple;
     const current = tuples[i] as PartTuple;
-    if (previous[2] > current[2] || (previous[2] === current[2] && depth(previous) > depth(current))) {
-      return tuples.sort((x, y) => x[2] - y[2] || depth(x) - depth(y));
+    if (
+      seqOf(previous) > seqOf(current) ||
+      (seqOf(previous) === seqOf(current) && depth(previous) > depth(current))
+    ) {
+      return tuples.sort((x, y) => seqOf(x) - seqOf(y) || depth(x) - depth(y));
     }
   }
   return tuples;
 }
 
-function toPart(t: PartTuple, conversationId: string): LivePart {
+function toPart([holder, version, , d]: PartTuple, conversationId: string): LivePart {
   return {
-    conversationId: t[0],
-    version: t[1],
-    seq: t[2],
-    role: t[3],
-    content: t[4],
-    toolCalls: t[5],
-    toolCallId: t[6],
-    flags: t[7],
-    model: t[8],
-    usage: t[9] === null || t[10] === null ? null : { inputTokens: t[9], outputTokens: t[10] },
-    latencyMs: t[11],
-    inherited: t[0] !== conversationId,
+    conversationId: holder,
+    version,
+    seq: d.seq,
+    role: d.role,
+    content: d.content,
+    toolCalls: d.toolCalls ?? null,
+    toolCallId: d.toolCallId ?? null,
+    flags: d.flags ?? null,
+    model: d.model ?? null,
+    usage: d.usage ?? null,
+    latencyMs: d.latencyMs ?? null,
+    inherited: holder !== conversationId,
   };
 }
 
@@ -309,6 +320,6 @@ export async function conversationHistory<DB extends ConversationsReadModel>(
       summary: k.summary,
       method: k.method,
     })),
-    parts: rows.map((row) => ({ ...toPart(row, conversationId), compacted: boundary !== null && row[2] <= boundary })),
+    parts: rows.map((row) => ({ ...toPart(row, conversationId), compacted: boundary !== null && seqOf(row) <= boundary })),
   };
 }

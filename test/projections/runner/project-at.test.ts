@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { openColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import { projectAt } from "../../../src/adapters/sqlite/project-at.js";
+import { hashProjectionTables } from "../../../src/adapters/sqlite/table-hash.js";
 import { InvalidArgumentError } from "../../../src/domain/errors.js";
+import { liveContext } from "../../../src/projections/conversations/live-context.js";
+import { allProjections } from "../../../src/projections/read-models.js";
 import { workersProjection } from "../../../src/projections/workers/workers-projection.js";
 import { colonyDatabases } from "../../support/colony-database.js";
-import { sample } from "../../support/sample-events.js";
+import { part, sample } from "../../support/sample-events.js";
 
 const open = colonyDatabases();
 const quiet = { warn: () => {} };
@@ -55,6 +59,38 @@ describe("projectAt (time travel)", () => {
     expect(later.database.prepare("SELECT count(*) AS n FROM workers").get()).toEqual({ n: 2 });
     await later.close();
     expect(later.database.open).toBe(false);
+  });
+
+  it.each([
+    ["a log file", (file: string) => file],
+    ["an in-memory log", () => ":memory:"],
+  ])("reads message text from %s as it was, and leaves the stored read models alone", async (_, where) => {
+    const dir = await open();
+    const db = await openColonyDatabase(where(dir.file), quiet);
+    try {
+      await db.events.append(
+        "conversation-k1",
+        [sample("ConversationStarted", { conversationId: "k1" }), part(0, "first")],
+        {
+          expectedVersion: "no_stream",
+        },
+      );
+      await db.events.append("conversation-k1", [part(1, "second")], { expectedVersion: 1n });
+      await db.runner.catchUp();
+      const stored = hashProjectionTables(db.events.database, allProjections);
+
+      const then = await projectAt(db.events, 2n, quiet);
+      try {
+        const context = await liveContext(then.readModels, "k1");
+        expect(context?.parts.map((p) => p.content)).toEqual(["first"]);
+      } finally {
+        await then.close();
+      }
+      expect(hashProjectionTables(db.events.database, allProjections)).toEqual(stored);
+      expect((await liveContext(db.readModels, "k1"))?.parts.map((p) => p.content)).toEqual(["first", "second"]);
+    } finally {
+      await db.close();
+    }
   });
 
   it("refuses a negative position", async () => {
