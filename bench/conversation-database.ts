@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { type ColonyDatabase, openColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
 import type { ConversationsReadModel } from "../src/projections/conversations/conversations-projection.js";
@@ -24,10 +25,10 @@ export async function openConversationDatabase(
 ): Promise<ConversationDatabase> {
   if (!conversationsRegistered(projections)) throw new Error("the conversations projection is not registered");
   const colony = await openColonyDatabase(file, { projections });
-  return {
-    colony,
-    readModels: new Kysely<ConversationsReadModel>({
-      dialect: new SqliteDialect({ database: colony.events.database }),
-    }),
-  };
+  return { colony, readModels: readModelsOf(colony.events.database) };
+}
+
+/** A Kysely of its own over a colony database's connection, the conversations read model typed. */
+export function readModelsOf(database: Database.Database): Kysely<ConversationsReadModel> {
+  return new Kysely<ConversationsReadModel>({ dialect: new SqliteDialect({ database }) });
 }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { migrateLog } from "../src/adapters/sqlite/log-schema.js";
 import { openDatabase } from "../src/adapters/sqlite/open-database.js";
-import { eventIdBytes, eventIdText } from "../src/adapters/sqlite/stored-envelope.js";
+import { eventIdBytes, eventIdText, recordedAtText } from "../src/adapters/sqlite/stored-envelope.js";
 import { UuidV7Generator } from "../src/adapters/system/uuid-v7.js";
 import type { LogReader, LogWriter } from "./log-contender.js";
 import type { WorkloadAppend } from "./log-workload.js";
@@ -16,7 +16,7 @@ interface ScannedEvent {
 }
 
 /** [position, stream_id, version, type, data, event_id, recorded_at, schema_version]: as raw as better-sqlite3 returns. */
-type StoredRow = [number, string, number, string, string, Buffer, string, number];
+type StoredRow = [number, string, number, string, string, Buffer, number, number];
 
 /**
  * The baseline: plain better-sqlite3 on the very same schema, pragmas and rows (same JSON text,
@@ -40,7 +40,7 @@ export class RawSqliteContender implements LogWriter, LogReader {
       )
       .raw(true);
     this.write = db.transaction(({ streamId, events }: WorkloadAppend) => {
-      const recordedAt = new Date().toISOString();
+      const recordedAt = Date.now();
       let version = this.versions.get(streamId) ?? 0;
       for (const event of events) {
         const eventId = eventIdBytes(this.ids.uuid());
@@ -64,7 +64,7 @@ export class RawSqliteContender implements LogWriter, LogReader {
     let count = 0;
     let last: ScannedEvent | undefined;
     for (const [position, streamId, version, type, data, eventId, recordedAt, schemaVersion] of this.all.iterate()) {
-      const metadata = { eventId: eventIdText(eventId), recordedAt, schemaVersion };
+      const metadata = { eventId: eventIdText(eventId), recordedAt: recordedAtText(recordedAt), schemaVersion };
       last = { position, streamId, version, type, data: JSON.parse(data), metadata };
       count++;
     }

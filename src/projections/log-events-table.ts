@@ -6,6 +6,7 @@
  */
 export interface LogEventsTable {
   position: number;
+  type: string;
   /** The event's data, as JSON text in the schema version it was written with. */
   data: string;
   schema_version: number;

@@ -92,7 +92,7 @@ describe("projection store and runner", () => {
       [1, "0190a000-0000-7000-8000-0000000000f1"],
       [2, "0190a000-0000-7000-8000-0000000000f2"],
     ] as const) {
-      raw.run("worker-c", version, "WorkerDreamed", "{}", eventIdBytes(id), "2026-11-22T00:00:00.000Z");
+      raw.run("worker-c", version, "WorkerDreamed", "{}", eventIdBytes(id), Date.parse("2026-11-22T00:00:00.000Z"));
     }
     await db.events.append("worker-c", [sample("WorkerStarted")], { expectedVersion: 2n });
     await db.runner.catchUp();

@@ -27,14 +27,17 @@ const migrations: readonly string[] = [
      type           TEXT    NOT NULL,
      data           TEXT    NOT NULL,
      event_id       BLOB    NOT NULL,
-     recorded_at    TEXT    NOT NULL,
+     recorded_at            NOT NULL,
      schema_version INTEGER NOT NULL,
      metadata       TEXT,
      UNIQUE (stream_id, version)
    );
    INSERT INTO events_v2
      SELECT position, stream_id, version, type, data, unhex(replace(event_id, '-', '')),
-            metadata ->> 'recordedAt', metadata ->> 'schemaVersion',
+            iif(strftime('%Y-%m-%dT%H:%M:%fZ', metadata ->> 'recordedAt') = metadata ->> 'recordedAt',
+                CAST(round(unixepoch(metadata ->> 'recordedAt', 'subsec') * 1000) AS INTEGER),
+                metadata ->> 'recordedAt'),
+            metadata ->> 'schemaVersion',
             nullif(json_remove(metadata, '$.eventId', '$.recordedAt', '$.schemaVersion'), '{}')
      FROM events ORDER BY position;
    DROP TABLE events;

@@ -4,6 +4,21 @@ import type { EventMetadata } from "../../domain/envelope.js";
  * How the log table keeps an event's envelope: the id as its 16 bytes, time and schema version as
  * columns, and the optional fields (correlation, causation, actor) as JSON only when one is set.
  */
+
+/**
+ * The time as stored: the store's clock writes canonical UTC (`toISOString`), which fits an
+ * integer of milliseconds (6 bytes instead of 24); any other spelling an importer brought
+ * (an offset, no milliseconds) stays text, so every time reads back exactly as written.
+ */
+export function storedRecordedAt(recordedAt: string): number | string {
+  const ms = Date.parse(recordedAt);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === recordedAt ? ms : recordedAt;
+}
+
+export function recordedAtText(stored: bigint | number | string): string {
+  return typeof stored === "string" ? stored : new Date(Number(stored)).toISOString();
+}
+
 export function eventIdBytes(eventId: string): Buffer {
   return Buffer.from(eventId.replaceAll("-", ""), "hex");
 }
@@ -25,7 +40,7 @@ export function optionalMetadataJson(metadata: EventMetadata): string | null {
 /** The envelope again, its keys in the order prepareAppend gives them. */
 export function storedMetadata(
   eventId: Uint8Array,
-  recordedAt: string,
+  recordedAt: bigint | number | string,
   schemaVersion: number,
   optionalJson: string | null,
 ): EventMetadata {
@@ -38,7 +53,7 @@ export function storedMetadata(
     if (optional.causationId !== undefined) metadata.causationId = optional.causationId;
     if (optional.actor !== undefined) metadata.actor = optional.actor;
   }
-  metadata.recordedAt = recordedAt;
+  metadata.recordedAt = recordedAtText(recordedAt);
   metadata.schemaVersion = schemaVersion;
   return metadata;
 }

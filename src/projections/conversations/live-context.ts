@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
-import { catalogue, type EventData } from "../../domain/events/catalogue.js";
 import type { LogEvents } from "../log-events-table.js";
 import type { ConversationsReadModel, PartRole } from "./conversations-projection.js";
+import { type PartData, partCacheOf, partData } from "./part-data.js";
 
 export interface ToolCall {
   readonly id: string;
@@ -153,29 +153,22 @@ async function header(db: Db, conversationId: string): Promise<Header | undefine
   };
 }
 
-/** A MessagePartAppended payload as the log holds it. */
-type PartData = EventData<"MessagePartAppended">;
+/** One visible part: the conversation holding it, its version there, and its data from the log. */
+type PartTuple = [conversationId: string, version: number, data: PartData];
 
-/**
- * One visible part as query 2 returns it: the conversation holding it, its version there, and its
- * event's schema version and data, straight from the log.
- */
-type PartTuple = [conversationId: string, version: number, schemaVersion: number, data: PartData];
-
-const seqOf = (t: PartTuple) => t[3].seq;
+const seqOf = (t: PartTuple) => t[2].seq;
 
 /**
  * Query 2: the visible parts after `afterSeq`: for each ancestry row, the ancestor's parts up to
- * its fork version (the index on conversation_id, seq), each joined to its event by position. Parts
- * are never copied into forks, nor out of the log.
+ * its fork version (the index on conversation_id, seq), as small keys [position, conversation,
+ * version] in one string; their data then comes from the log by position (part-data.ts), parsed
+ * once per process. Parts are never copied into forks, nor out of the log.
  *
- * SQLite concatenates each part's tuple around the event's data text, so the read is ONE row,
- * one string, one JSON.parse (a row per part means 10,000 row objects and strings a read for the
- * garbage collector). The conversation id needs no escaping: stream ids are drawn from an
- * alphabet without quotes or backslashes (domain/stream-id.ts). The join runs ancestry first
- * (primary key: conversation_id, depth) and parts by seq within each, so the array is normally in
- * seq order already; `bySeq` checks and sorts only when a writer broke the seq convention, so the
- * order never rests on the aggregate's unspecified input order.
+ * The conversation id needs no escaping: stream ids are drawn from an alphabet without quotes or
+ * backslashes (domain/stream-id.ts). The join runs ancestry first (primary key: conversation_id,
+ * depth) and parts by seq within each, so the array is normally in seq order already; `bySeq`
+ * checks and sorts only when a writer broke the seq convention, so the order never rests on the
+ * aggregate's unspecified input order.
  */
 async function visibleParts(
   db: Db,
@@ -186,30 +179,27 @@ async function visibleParts(
   let query = db
     .selectFrom("conversation_ancestry as a")
     .innerJoin("conversation_parts as p", "p.conversation_id", "a.ancestor_id")
-    .innerJoin("events as e", "e.position", "p.position")
     .select(
-      sql<string | null>`group_concat('["' || p.conversation_id || '",' || p.version || ',' || e.schema_version || ',' || e.data || ']', ',')`.as(
-        "parts",
-      ),
+      sql<
+        string | null
+      >`group_concat('[' || p.position || ',"' || p.conversation_id || '",' || p.version || ']', ',')`.as("keys"),
     )
     .where("a.conversation_id", "=", conversationId)
     .where((eb) => eb.or([eb("a.up_to_version", "is", null), eb("p.version", "<=", eb.ref("a.up_to_version"))]));
   if (afterSeq !== null) query = query.where("p.seq", ">", afterSeq);
   const row = await query.executeTakeFirst();
   // No part: NULL, so "[]".
-  const tuples = JSON.parse(`[${row?.parts ?? ""}]`) as PartTuple[];
-  for (const t of tuples) t[3] = currentPart(t[2], t[3]);
-  return bySeq(tuples, ancestry);
+  const keys = JSON.parse(`[${row?.keys ?? ""}]`) as [number, string, number][];
+  const data = await partData(
+    db,
+    partCacheOf(db),
+    keys.map(([position]) => position),
+  );
+  return bySeq(
+    keys.map(([, holder, version], i): PartTuple => [holder, version, data[i] as PartData]),
+    ancestry,
+  );
 }
-
-/** A part written under an older schema, upcast as every reader of the log gets it. */
-function currentPart(schemaVersion: number, data: PartData): PartData {
-  return schemaVersion === PART_SCHEMA_VERSION
-    ? data
-    : (catalogue.upcast("MessagePartAppended", schemaVersion, data).data as PartData);
-}
-
-const PART_SCHEMA_VERSION = catalogue.get("MessagePartAppended")?.schemaVersion ?? 1;
 
 /** In seq order, then ancestors first (by depth). */
 function bySeq(tuples: PartTuple[], ancestry: readonly AncestryEntry[]): PartTuple[] {
@@ -218,17 +208,14 @@ function bySeq(tuples: PartTuple[], ancestry: readonly AncestryEntry[]): PartTup
   for (let i = 1; i < tuples.length; i++) {
     const previous = tuples[i - 1] as PartTuple;
     const current = tuples[i] as PartTuple;
-    if (
-      seqOf(previous) > seqOf(current) ||
-      (seqOf(previous) === seqOf(current) && depth(previous) > depth(current))
-    ) {
+    if (seqOf(previous) > seqOf(current) || (seqOf(previous) === seqOf(current) && depth(previous) > depth(current))) {
       return tuples.sort((x, y) => seqOf(x) - seqOf(y) || depth(x) - depth(y));
     }
   }
   return tuples;
 }
 
-function toPart([holder, version, , d]: PartTuple, conversationId: string): LivePart {
+function toPart([holder, version, d]: PartTuple, conversationId: string): LivePart {
   return {
     conversationId: holder,
     version,
@@ -320,6 +307,9 @@ export async function conversationHistory<DB extends ConversationsReadModel>(
       summary: k.summary,
       method: k.method,
     })),
-    parts: rows.map((row) => ({ ...toPart(row, conversationId), compacted: boundary !== null && seqOf(row) <= boundary })),
+    parts: rows.map((row) => ({
+      ...toPart(row, conversationId),
+      compacted: boundary !== null && seqOf(row) <= boundary,
+    })),
   };
 }

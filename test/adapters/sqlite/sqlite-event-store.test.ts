@@ -104,6 +104,11 @@ describe("log schema migrations", () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT max(version) FROM colonylog_log_schema").pluck().get()).toBe(LOG_SCHEMA_VERSION);
     expect(db.prepare("SELECT typeof(event_id) FROM events").pluck().all()).toEqual(["blob", "blob"]);
+    // Canonical UTC became milliseconds; the time with an offset stayed as written.
+    expect(db.prepare("SELECT recorded_at FROM events ORDER BY position").raw().all()).toEqual([
+      [Date.parse(plain.recordedAt)],
+      [traced.recordedAt],
+    ]);
     db.close();
   });
 });
