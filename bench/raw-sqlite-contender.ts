@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { migrateLog } from "../src/adapters/sqlite/log-schema.js";
 import { openDatabase } from "../src/adapters/sqlite/open-database.js";
-import { eventIdBytes, eventIdText, recordedAtText } from "../src/adapters/sqlite/stored-envelope.js";
+import { EVENT_ID_HEX, eventIdBytes, eventIdText, recordedAtText } from "../src/adapters/sqlite/stored-envelope.js";
 import { UuidV7Generator } from "../src/adapters/system/uuid-v7.js";
 import type { LogReader, LogWriter } from "./log-contender.js";
 import type { WorkloadAppend } from "./log-workload.js";
@@ -16,7 +16,7 @@ interface ScannedEvent {
 }
 
 /** [position, stream_id, version, type, data, event_id, recorded_at, schema_version]: as raw as better-sqlite3 returns. */
-type StoredRow = [number, string, number, string, string, Buffer, number, number];
+type StoredRow = [number, string, number, string, string, string, number, number];
 
 /**
  * The baseline: plain better-sqlite3 on the very same schema, pragmas and rows (same JSON text,
@@ -36,7 +36,7 @@ export class RawSqliteContender implements LogWriter, LogReader {
     );
     this.all = db
       .prepare<[], StoredRow>(
-        "SELECT position, stream_id, version, type, data, event_id, recorded_at, schema_version FROM events ORDER BY position",
+        `SELECT position, stream_id, version, type, data, ${EVENT_ID_HEX}, recorded_at, schema_version FROM events ORDER BY position`,
       )
       .raw(true);
     this.write = db.transaction(({ streamId, events }: WorkloadAppend) => {

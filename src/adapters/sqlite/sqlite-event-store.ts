@@ -24,7 +24,13 @@ import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { migrateLog } from "./log-schema.js";
 import { openDatabase, type SqliteConnectionOptions } from "./open-database.js";
-import { eventIdBytes, optionalMetadataJson, storedMetadata, storedRecordedAt } from "./stored-envelope.js";
+import {
+  EVENT_ID_HEX,
+  eventIdBytes,
+  optionalMetadataJson,
+  storedMetadata,
+  storedRecordedAt,
+} from "./stored-envelope.js";
 
 export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
   readonly catalogue?: EventCatalogue;
@@ -49,10 +55,10 @@ export interface InlineProjections {
 
 /**
  * A stored row, as `raw()` statements return it:
- * [position, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata].
+ * [position, stream_id, version, type, data, event id (hex), recorded_at, schema_version, metadata].
  */
-type Row = [bigint, string, bigint, string, string, Buffer, bigint | string, bigint, string | null];
-const COLUMNS = "position, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata";
+type Row = [bigint, string, bigint, string, string, string, bigint | string, bigint, string | null];
+const COLUMNS = `position, stream_id, version, type, data, ${EVENT_ID_HEX}, recorded_at, schema_version, metadata`;
 /** SQLite's largest integer: "read to the end" without a second query. */
 const LAST = 2n ** 63n - 1n;
 
