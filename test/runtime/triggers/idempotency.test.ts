@@ -180,8 +180,9 @@ describe("idempotency keys", () => {
       },
     });
     await expect(service.fireWebhook(delivery("delivery-1"))).rejects.toThrow(/killed/);
-    const [fired] = await eventsOfType(db.events, "TriggerFired");
-    const recordedWorker = (fired?.data as { workerId: string }).workerId;
+    const fired = await eventsOfType(db.events, "TriggerFired");
+    expect(fired).toHaveLength(1);
+    const recordedWorker = (fired[0]?.data as { workerId: string } | undefined)?.workerId;
     expect(await eventsOfType(db.events, "WorkerSpawned")).toEqual([]);
 
     // The process restarts: a new service (and spawn) over the same file. The sender retries.
