@@ -10,6 +10,7 @@ import {
 import { UuidV7Generator } from "../../src/adapters/system/uuid-v7.js";
 import type { EventStore } from "../../src/domain/ports/event-store.js";
 import { ColonyRuntime, type ColonyRuntimeOptions } from "../../src/runtime/colony/index.js";
+import type { Timers } from "../../src/runtime/colony/timers.js";
 import type { BrainReport, WorkerBrain } from "../../src/runtime/colony/worker-brain.js";
 import { ManualTimers } from "./manual-timers.js";
 
@@ -106,9 +107,12 @@ export async function workerEvents(store: EventStore, workerId: string): Promise
   return events;
 }
 
-export type RuntimeOverrides = Omit<ColonyRuntimeOptions, "colonyId" | "clock" | "ids" | "timers"> & {
+export type RuntimeOverrides = Omit<ColonyRuntimeOptions, "colonyId" | "clock" | "ids"> & {
   readonly colonyId?: string;
 };
+
+/** Timers of a process that has died: nothing scheduled ever fires. */
+export const deadTimers: Timers = { schedule: () => ({ cancel() {} }) };
 
 export interface ColonyFixture {
   readonly time: ManualTimers;
@@ -128,6 +132,13 @@ export function colonyFixtures(): {
   open(overrides?: RuntimeOverrides): Promise<ColonyFixture>;
   /** Opens a colony database on `file` (again, to simulate a restart), sharing `time`. */
   reopen(file: string, time: ManualTimers): Promise<ColonyDatabase>;
+  /** Opens a runtime on a database, sharing `time`; closed after the test. */
+  openRuntime(db: ColonyDatabase, time: ManualTimers, overrides?: RuntimeOverrides): Promise<ColonyRuntime>;
+  /**
+   * Leaves a runtime as a killed process would: it is never closed, so its unfinished workers stay
+   * unfinished in the log for the next runtime to recover. Open it with `deadTimers`.
+   */
+  abandon(runtime: ColonyRuntime): void;
 } {
   const runtimes: ColonyRuntime[] = [];
   const dbs: ColonyDatabase[] = [];
@@ -168,5 +179,10 @@ export function colonyFixtures(): {
       return { time, db, file, runtime, openRuntime: (o) => openRuntime(db, time, o) };
     },
     reopen: (file, time) => openDb(file, time),
+    openRuntime,
+    abandon(runtime) {
+      const index = runtimes.indexOf(runtime);
+      if (index >= 0) runtimes.splice(index, 1);
+    },
   };
 }

@@ -120,8 +120,13 @@ async function settleAttempt(host: RunHost, handle: WorkerHandle, outcome: Outco
   return "failed";
 }
 
+/** The brain has settled (returned, crashed for good, or is not running between attempts). */
 async function report(host: RunHost, handle: WorkerHandle, data: ReportData): Promise<void> {
   handle.state = await host.log.report(handle.workerId, data);
+  // Free the slot before the waiters hear of the report, so a waiter that spawns again at once
+  // finds it free. (A stopped worker keeps its slot until its brain actually returns: the cap
+  // bounds brains running, not reports outstanding.)
+  host.releaseSlot(handle);
   host.finish(handle, data);
 }
 
