@@ -17,6 +17,7 @@ import {
 import type { FireResult, InputData, SpawnWorker, TriggerFiring } from "./firing.js";
 import { isLive, type KeyGeneration, nextGeneration, readKey } from "./idempotency-keys.js";
 import { type Scheduler, systemScheduler } from "./scheduler.js";
+import { Serial } from "./serial.js";
 import { TimerLoop } from "./timer-loop.js";
 import {
   type ColonyTriggers,
@@ -135,6 +136,8 @@ export class TriggerService {
   private readonly stats = new Map<string, TimerStats>();
   /** Spawns under way in this process, by worker id: a concurrent retry waits for the one there. */
   private readonly spawning = new Map<string, Promise<string>>();
+  /** This process's writes to the colony's stream, one at a time (see Serial). Spawns run outside it. */
+  private readonly writes = new Serial();
   private running = false;
 
   constructor(private readonly options: TriggerServiceOptions) {
@@ -305,9 +308,11 @@ export class TriggerService {
     // Registered before the append makes the key visible, so a concurrent retry of this process
     // that reads the key always finds this spawn to wait for instead of starting its own.
     const workerId = await this.spawnOnce(firing.workerId, async () => {
-      await handleCommand(store, colonyDecider, this.colonyStream, command, {
-        metadata: { correlationId: firing.firingId },
-      });
+      await this.writes.run(() =>
+        handleCommand(store, colonyDecider, this.colonyStream, command, {
+          metadata: { correlationId: firing.firingId },
+        }),
+      );
       return this.callSpawn(firing);
     });
     return { outcome: "spawned", workerId, firingId: firing.firingId };
@@ -444,7 +449,7 @@ export class TriggerService {
   }
 
   private async handle(command: ColonyCommand): Promise<void> {
-    await handleCommand(this.store, colonyDecider, this.colonyStream, command);
+    await this.writes.run(() => handleCommand(this.store, colonyDecider, this.colonyStream, command));
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { openColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import { InvalidCommandError } from "../../../src/domain/deciders/refusal.js";
 import { TriggerService } from "../../../src/runtime/triggers/trigger-service.js";
 import { colonyDatabases } from "../../support/colony-database.js";
@@ -31,6 +32,22 @@ async function setUp() {
   return { db, spawn, service };
 }
 
+/** The same colony served by a second service on its own connection to the file, as another process would. */
+async function setUpWithSecondProcess() {
+  const fixture = await setUp();
+  const connection = await openColonyDatabase(fixture.db.file, { warn: () => {} });
+  const spawn = recordingSpawn(connection.events);
+  const service = new TriggerService({
+    store: connection.events,
+    colonyId: COLONY_ID,
+    spawn: spawn.spawn,
+    clock: new ManualTime(),
+    ids: sequentialIds("other"),
+  });
+  const other = Object.assign(service, { started: spawn.started, close: () => connection.close() });
+  return { ...fixture, other };
+}
+
 describe("manual and api triggers", () => {
   it("each firing appends TriggerFired with its input and starts a worker with the trigger's task", async () => {
     const { db, spawn, service } = await setUp();
@@ -61,6 +78,23 @@ describe("manual and api triggers", () => {
     expect(spawn.started).toEqual([manual.workerId, api.workerId]);
     // The correlation id ties the firing to whatever its worker appends under the same firing.
     expect(fired.map((e) => e.metadata.correlationId)).toEqual([manual.firingId, api.firingId]);
+  });
+
+  it("a burst of concurrent firings all fire: the service writes its colony's stream one command at a time", async () => {
+    const { db, spawn, service, other } = await setUpWithSecondProcess();
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          (i % 3 === 0 ? other : service).fire("on-order", { inputData: { orderId: i }, idempotencyKey: `order-${i}` }),
+        ),
+      );
+      expect(results.every((r) => r.outcome === "spawned")).toBe(true);
+      expect(new Set(results.map((r) => r.workerId)).size).toBe(60);
+      expect(await eventsOfType(db.events, "TriggerFired")).toHaveLength(60);
+      expect(spawn.started.length + other.started.length).toBe(60);
+    } finally {
+      await other.close();
+    }
   });
 
   it("the triggers read model counts the firings", async () => {
