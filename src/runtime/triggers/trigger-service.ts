@@ -124,7 +124,8 @@ export interface TimerStats {
  * (outcome `recovered`). Concurrent retries in one process share one spawn call; across processes
  * the spawn port's idempotency on the worker id leaves one worker. A firing without a key has no
  * retry to recover it: after a crash in that window its TriggerFired names a worker that never
- * started, and nothing here starts it.
+ * started, and nothing here starts it. Nor does anything start it once the key has expired: the
+ * first request after the TTL fires a new firing with a new worker, as for any expired key.
  */
 export class TriggerService {
   readonly colonyId: string;
