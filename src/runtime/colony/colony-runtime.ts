@@ -75,9 +75,11 @@ export class ColonyRuntime {
    * `restoreBrain` gives it a brain:
    * - running (the process died under it): recorded as a non-fatal crash (`WorkerFailed`,
    *   "interrupted"), then treated like any crash below;
-   * - failed, not fatal, resurrections left, and a brain: resurrected after the cooldown
-   *   (counted from the logged failure, so the time the process was down counts towards it),
-   *   then started or queued under the cap;
+   * - failed, not fatal, resurrections left, and a brain: resurrected once the cooldown has
+   *   passed since the logged failure (for a worker that was already failed, the time the
+   *   process was down counts; for one interrupted while running, the failure is logged at the
+   *   restart, since the decider measures from the event's time), then started or queued under
+   *   the cap;
    * - failed otherwise: reported `failed` with the last failure's error;
    * - stopped (its report was not written yet): reported `stopped`;
    * - spawned or queued, with a brain: admitted again in spawn order (started or queued);
