@@ -1,0 +1,107 @@
+import type { CandidateRow } from "./ledger-reads.js";
+
+/**
+ * "Claim the next pending task" over an event log, where the original ran one atomic
+ * `UPDATE ... WHERE id = (SELECT ... LIMIT 1)`: read candidates from the inline ledger in claim
+ * order, claim one through the task decider with the version read, and on losing the race
+ * (another claimer's append came first) move on to the next candidate.
+ *
+ * Exactly-once is the log's: a task's second TaskClaimed would need the version the first one
+ * moved, so it is refused. What this class adds is not wasting work: claimers of one process
+ * that all read the same first candidate would all race for it and all but one would redo the
+ * read. So each candidate under attempt here is marked in flight, and the other claimers of
+ * this process pass over it to the next. Claimers in other processes race through the log.
+ */
+export class NextTaskClaimer<Claimed> {
+  /** Task id -> the attempt on it that one of this process's claimers is making. */
+  private readonly inFlight = new Map<string, Promise<Claimed | null>>();
+  /** Claimers of this process inside next(): each may take one of the candidates read. */
+  private claimers = 0;
+  /**
+   * The most claimers seen at once. Claimers woken together enter one by one, so the first of
+   * them would size the shared read for itself alone; this sizes it for all of them.
+   */
+  private peak = 0;
+  /** The candidate read under way per colony, which claimers arriving meanwhile share. */
+  private readonly reading = new Map<string, { readonly limit: number; readonly rows: Promise<CandidateRow[]> }>();
+
+  constructor(
+    /** The first `limit` pending tasks of a colony, in claim order. */
+    private readonly candidates: (colonyId: string, limit: number) => Promise<CandidateRow[]>,
+    /**
+     * Candidates one read fetches beyond one per concurrent claimer (whose reads all see the
+     * same first rows) and those this call lost, so a lost race moves on without a re-read.
+     */
+    private readonly slack = 4,
+  ) {}
+
+  /** `attempt` claims one candidate, or returns null when it was lost (taken or finished by someone else). */
+  async next(colonyId: string, attempt: (candidate: CandidateRow) => Promise<Claimed | null>): Promise<Claimed | null> {
+    this.claimers++;
+    this.peak = Math.max(this.peak, this.claimers);
+    try {
+      return await this.walk(colonyId, attempt);
+    } finally {
+      this.claimers--;
+    }
+  }
+
+  private async walk(
+    colonyId: string,
+    attempt: (candidate: CandidateRow) => Promise<Claimed | null>,
+  ): Promise<Claimed | null> {
+    // Tasks this call lost: passed over when read again, in case the ledger still shows them
+    // pending (their claim was appended by a process that does not fold the ledger inline).
+    const lost = new Set<string>();
+    for (;;) {
+      const rows = await this.read(colonyId, this.peak + lost.size + this.slack);
+      const busy: Promise<unknown>[] = [];
+      for (const row of rows) {
+        if (lost.has(row.id)) continue;
+        const other = this.inFlight.get(row.id);
+        if (other) {
+          busy.push(other);
+          continue;
+        }
+        const claimed = await this.track(row, attempt);
+        if (claimed !== null) return claimed;
+        lost.add(row.id);
+      }
+      // Every candidate was lost or is being tried by a claimer here. Those attempts may still
+      // fail (another process wins, or an error): wait for them rather than report an empty
+      // queue that is not empty, then read again, which no longer shows the tasks just taken.
+      if (busy.length > 0) await Promise.allSettled(busy);
+      else if (rows.every((row) => lost.has(row.id))) return null;
+    }
+  }
+
+  /**
+   * Claimers woken together (by the commit that settled their last command) all want the same
+   * first rows at the same moment: one read serves them all, as long as it fetches enough.
+   */
+  private read(colonyId: string, limit: number): Promise<CandidateRow[]> {
+    const shared = this.reading.get(colonyId);
+    if (shared && shared.limit >= limit) return shared.rows;
+    const rows = this.candidates(colonyId, limit);
+    const entry = { limit, rows };
+    this.reading.set(colonyId, entry);
+    const done = () => {
+      if (this.reading.get(colonyId) === entry) this.reading.delete(colonyId);
+    };
+    rows.then(done, done);
+    return rows;
+  }
+
+  private async track(
+    row: CandidateRow,
+    attempt: (candidate: CandidateRow) => Promise<Claimed | null>,
+  ): Promise<Claimed | null> {
+    const claiming = attempt(row);
+    this.inFlight.set(row.id, claiming);
+    try {
+      return await claiming;
+    } finally {
+      this.inFlight.delete(row.id);
+    }
+  }
+}
