@@ -1,4 +1,5 @@
 import type { Worker, WorkerStatus } from "../../domain/deciders/worker.js";
+import { InvalidArgumentError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
 import { ConcurrencyGate } from "./concurrency-gate.js";
 import { type ColonyRuntimeOptions, type ResolvedOptions, resolveOptions } from "./options.js";
@@ -185,12 +186,16 @@ export class ColonyRuntime {
    * read from the log. At the deadline the workers still out are stopped and reported `timeout`.
    */
   async wait(ids: readonly string[], options: WaitOptions = {}): Promise<WorkerReport[]> {
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
+      throw new InvalidArgumentError("timeoutMs", `expected a non-negative number of milliseconds, got ${timeoutMs}`);
+    }
     const answers = ids.map((id) => this.live.get(id) ?? this.finished.get(id)?.report ?? this.lookUp(id));
     const pending = [...new Set(answers.filter((a): a is WorkerHandle => a instanceof WorkerHandle))];
-    if (pending.length > 0 && options.timeoutMs !== undefined) {
+    if (pending.length > 0 && timeoutMs !== undefined) {
       const allReported = Promise.all(pending.map((h) => h.reported)).then(() => true);
-      if (!(await this.within(options.timeoutMs, allReported))) {
-        const reason = `no report within ${options.timeoutMs} ms`;
+      if (!(await this.within(timeoutMs, allReported))) {
+        const reason = `no report within ${timeoutMs} ms`;
         await Promise.all(
           pending.filter((h) => h.report === null).map((h) => this.stopHandle(h, { status: "timeout", reason })),
         );
@@ -274,9 +279,19 @@ export class ColonyRuntime {
 
   private async spawnWorkers(workers: SpawnedWorker[], brains: WorkerBrain[]): Promise<string[]> {
     this.assertOpen();
+    // Checked before anything is written: a spec without a brain is the caller's bug, not a crash to retry.
+    for (const [index, brain] of brains.entries()) {
+      if (typeof brain !== "function") throw new InvalidArgumentError(`specs[${index}].brain`, "expected a function");
+    }
     const states = await this.log.spawn(workers);
     const handles = workers.map((worker, i) => new WorkerHandle(worker, brains[i] as WorkerBrain, states[i] as Worker));
     for (const handle of handles) this.live.set(handle.workerId, handle);
+    if (this.closed) {
+      // close() ran while the spawn was being written: these workers never start.
+      const request: StopRequest = { status: "stopped", reason: "the colony runtime closed" };
+      await Promise.all(handles.map((handle) => this.stopHandle(handle, request)));
+      return handles.map((h) => h.workerId);
+    }
     // Admission decides start-or-queue synchronously for each in turn, so the queue keeps spawn order.
     await Promise.all(handles.map((handle) => this.admit(handle)));
     return handles.map((h) => h.workerId);

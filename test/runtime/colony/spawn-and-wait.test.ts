@@ -154,4 +154,14 @@ describe("colony runtime: spawn and wait", () => {
     expect(brains.started).toEqual([]);
     expect(runtime.workers()).toEqual([]);
   });
+
+  it("refuses a spec without a brain and a bad timeout before doing anything", async () => {
+    const { runtime, db } = await fixtures.open();
+    const brains = new Brains();
+    await expect(
+      runtime.spawnBatch([{ task: "ok", brain: brains.brain }, { task: "no brain" } as never]),
+    ).rejects.toThrow(/specs\[1\]\.brain/);
+    expect(await db.events.headPosition()).toBe(0n);
+    await expect(runtime.wait(["x"], { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
+  });
 });

@@ -88,4 +88,37 @@ describe("colony runtime: stop", () => {
       "WorkerReported",
     ]);
   });
+
+  it("close stops everything, overseer and queued workers included, and refuses new work", async () => {
+    const { runtime, db } = await fixtures.open({ maxConcurrentWorkers: 1 });
+    const brains = new Brains();
+    const overseer = await runtime.startOverseer({ brain: brains.brain, task: "oversee" });
+    const ids = await runtime.spawnBatch(["run", "queued"].map((task) => ({ task, brain: brains.brain })));
+    await brains.untilStarted("run");
+    await runtime.close();
+    const reports = await runtime.wait([overseer, ...ids]);
+    expect(reports.map((r) => r.status)).toEqual(["stopped", "stopped", "stopped"]);
+    expect(brains.started).toEqual(["oversee", "run"]);
+    expect(await workerEventTypes(db.events, ids[1] as string)).toEqual([
+      "WorkerSpawned",
+      "WorkerQueued",
+      "WorkerStopped",
+      "WorkerReported",
+    ]);
+    expect(() => runtime.startOverseer({ brain: brains.brain })).toThrow(/closed/);
+    await expect(runtime.spawn({ task: "late", brain: brains.brain })).rejects.toThrow(/closed/);
+  });
+
+  it("a spawn being written when close runs is stopped before its brain starts", async () => {
+    const { runtime } = await fixtures.open();
+    const brains = new Brains();
+    const spawning = runtime.spawn({ task: "raced", brain: brains.brain });
+    await runtime.close();
+    const id = await spawning;
+    expect((await runtime.wait([id]))[0]).toMatchObject({
+      status: "stopped",
+      summary: "stopped: the colony runtime closed",
+    });
+    expect(brains.started).toEqual([]);
+  });
 });
