@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from "vitest";
+import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
+import { VersionConflictError } from "../../../src/domain/errors.js";
+import { GroupCommitStore } from "../../../src/runtime/ledger/group-commit.js";
+import { ledgers } from "./ledger-fixture.js";
+
+const open = ledgers();
+
+describe("claimNext when the ledger lags the log", () => {
+  it("moves past tasks another writer claimed without folding the ledger, and ends with null", async () => {
+    const { db, ledger } = await open();
+    const { taskIds } = await ledger.createColony({ colonyId: "c1", name: "c1" }, [
+      { goal: "a", priority: 3 },
+      { goal: "b", priority: 2 },
+      { goal: "c", priority: 1 },
+    ]);
+    // A writer on the same file that does not fold the ledger: the ledger still shows a and b pending.
+    const other = SqliteEventStore.open(db.file);
+    try {
+      for (const id of taskIds.slice(0, 2)) {
+        await other.append(`task-${id}`, [{ type: "TaskClaimed", data: { workerId: "elsewhere", claimToken: "t" } }], {
+          expectedVersion: 0n,
+        });
+      }
+    } finally {
+      await other.close();
+    }
+    expect((await ledger.tasks("c1")).map((t) => t.status)).toEqual(["pending", "pending", "pending"]);
+
+    const claimed = await ledger.claimNext("c1", "w1");
+    expect(claimed?.goal).toBe("c");
+    // The claim's append folded what the ledger had missed, so it is current again.
+    expect((await ledger.tasks("c1")).map((t) => [t.status, t.workerId])).toEqual([
+      ["claimed", "elsewhere"],
+      ["claimed", "elsewhere"],
+      ["claimed", "w1"],
+    ]);
+    expect(await ledger.claimNext("c1", "w2")).toBeNull();
+  });
+
+  it("returns null rather than spinning when every pending row in the ledger was taken elsewhere", async () => {
+    const { db, ledger } = await open();
+    const { taskIds } = await ledger.createColony({ colonyId: "c1", name: "c1" }, [{ goal: "a" }, { goal: "b" }]);
+    const other = SqliteEventStore.open(db.file);
+    try {
+      for (const id of taskIds) {
+        await other.append(`task-${id}`, [{ type: "TaskClaimed", data: { workerId: "elsewhere", claimToken: "t" } }], {
+          expectedVersion: 0n,
+        });
+      }
+    } finally {
+      await other.close();
+    }
+    expect(await ledger.claimNext("c1", "w1")).toBeNull();
+  });
+});
+
+describe("GroupCommitStore", () => {
+  it("commits concurrent appends in one transaction, and gives a lost race its own conflict", async () => {
+    const { db } = await open();
+    const store = new GroupCommitStore(db.events);
+    const event = (n: number) => ({ type: "TimersPaused", data: { reason: `r${n}` } });
+    await db.events.append("colony-x", [event(0)], { expectedVersion: "no_stream" });
+
+    const outcomes = await Promise.allSettled([
+      store.append("colony-a", [event(1)], { expectedVersion: "no_stream" }),
+      store.append("colony-x", [event(2)], { expectedVersion: 0n }),
+      // Same stream, same expected version: only one of these two can be first.
+      store.append("colony-x", [event(3)], { expectedVersion: 0n }),
+      store.append("colony-b", [event(4)], { expectedVersion: "no_stream" }),
+    ]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    const rejected = outcomes[2] as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(VersionConflictError);
+    expect(rejected.reason).toMatchObject({ streamId: "colony-x", actual: 1n });
+    const stored = [];
+    for await (const e of db.events.readAll()) stored.push([e.streamId, (e.data as { reason: string }).reason]);
+    expect(stored).toEqual([
+      ["colony-x", "r0"],
+      ["colony-a", "r1"],
+      ["colony-x", "r2"],
+      ["colony-b", "r4"],
+    ]);
+  });
+
+  it("commits a group as one transaction when nothing conflicts", async () => {
+    const { db } = await open();
+    const store = new GroupCommitStore(db.events);
+    const appendMany = vi.spyOn(db.events, "appendMany");
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.append(`colony-s${i}`, [{ type: "TimersPaused", data: { reason: "r" } }], {
+          expectedVersion: "no_stream",
+        }),
+      ),
+    );
+    // One appendMany (one transaction), consecutive positions in call order.
+    expect(appendMany).toHaveBeenCalledTimes(1);
+    expect(results.map((r) => r.events[0]?.position)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 1)));
+  });
+});
