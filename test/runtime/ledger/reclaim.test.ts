@@ -67,7 +67,7 @@ describe("reclaiming stale claims", () => {
     expect(byGoal.get("finished long ago")?.status).toBe("done");
 
     // The old holder has lost its claim; the task is claimable again.
-    expect((await ledger.complete(staleClaim).catch((e: { code: string }) => e)).code).toBe("task_not_claimed");
+    await expect(ledger.complete(staleClaim)).rejects.toMatchObject({ code: "task_not_claimed" });
     const again = await ledger.claimNext("c1", "w5");
     expect(again?.taskId).toBe(stale);
     expect(again?.retryCount).toBe(1);
