@@ -1,6 +1,7 @@
 import type { Worker, WorkerStatus } from "../../domain/deciders/worker.js";
 import { InvalidArgumentError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
+import { validateId } from "../../domain/stream-id.js";
 import { ConcurrencyGate } from "./concurrency-gate.js";
 import { type ColonyRuntimeOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { recoverWorkers } from "./recovery.js";
@@ -98,6 +99,7 @@ export class ColonyRuntime {
     store: EventStore,
     private readonly config: ColonyRuntimeOptions,
   ) {
+    validateId(config.colonyId);
     this.options = resolveOptions(config);
     this.log = new WorkerLog(store, config.metadata);
     this.finished = new ResultRetention(config.clock, this.options.maxResults, this.options.maxResultAgeMs);
