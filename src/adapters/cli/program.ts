@@ -8,6 +8,7 @@ import { addImportCommand } from "./import-command.js";
 import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
 import { addProjectionsCommand } from "./projections-command.js";
+import { addTasksCommand } from "./tasks-command.js";
 
 export type { CliIo } from "./io.js";
 
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   addDemoCommand(program, io);
   addProjectionsCommand(program, io);
   addInspectCommand(program, io);
+  addTasksCommand(program, io);
   return program;
 }
 

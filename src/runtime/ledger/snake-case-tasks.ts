@@ -1,4 +1,4 @@
-import { InvalidTaskSeedError } from "../../domain/deciders/task-seed.js";
+import { InvalidTaskSeedError, planTaskSeed } from "../../domain/deciders/task-seed.js";
 import type { FieldIssue } from "../../domain/errors.js";
 
 /**
@@ -22,33 +22,59 @@ const SNAKE: Readonly<Record<string, string>> = Object.fromEntries(Object.entrie
 const KNOWN = Object.keys(FIELDS).join(", ");
 
 /**
- * The camelCase tasks for planTaskSeed / planColonyCreation. A field the original does not know
- * (a typo, or the camelCase spelling) is refused here, naming it; everything else is left for the
- * decider to judge, whose refusals go through `inSnakeCase`.
+ * The camelCase tasks for planTaskSeed / planColonyCreation, checked: every problem of the batch
+ * is refused at once, in the user's terms, whether a field the original does not know (a typo,
+ * or the camelCase spelling) or a value the decider's schema refuses.
  */
 export function tasksFromSnakeCase(input: unknown): unknown[] {
   if (!Array.isArray(input)) {
     throw new InvalidTaskSeedError(null, "tasks", [{ path: "tasks", message: "expected a JSON array of tasks" }]);
   }
-  const issues: FieldIssue[] = [];
-  let first: { index: number; field: string } | undefined;
+  const unknown: { index: number; issue: FieldIssue }[] = [];
   const tasks = input.map((task, index) => {
     if (typeof task !== "object" || task === null || Array.isArray(task)) return task;
     const mapped: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(task)) {
       const camel = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
-      if (camel === undefined) {
-        const hint = Object.hasOwn(SNAKE, key) ? ` (write ${SNAKE[key]})` : "";
-        issues.push({ path: `task[${index}].${key}`, message: `unknown field${hint}; expected one of ${KNOWN}` });
-        first ??= { index, field: key };
+      if (camel !== undefined) {
+        mapped[camel] = value;
         continue;
       }
-      mapped[camel] = value;
+      const hint = Object.hasOwn(SNAKE, key) ? ` (write ${SNAKE[key]})` : "";
+      unknown.push({ index, issue: { path: key, message: `unknown field${hint}; expected one of ${KNOWN}` } });
     }
     return mapped;
   });
-  if (first) throw new InvalidTaskSeedError(first.index, first.field, issues);
-  return tasks;
+  // The decider's own check, ids made up: the real plan is made where the batch is appended.
+  let refused: InvalidTaskSeedError | undefined;
+  try {
+    planTaskSeed("check", tasks, { newTaskId: () => "check" });
+  } catch (error) {
+    if (!(error instanceof InvalidTaskSeedError)) throw error;
+    refused = inUserTerms(error);
+  }
+  if (unknown.length === 0) {
+    if (refused) throw refused;
+    return tasks;
+  }
+  const issues = [
+    ...unknown.map(({ index, issue }) => ({ index, issue: { ...issue, path: `task[${index}].${issue.path}` } })),
+    ...(refused?.issues ?? []).map((issue) => ({ index: taskIndexOf(issue.path), issue })),
+  ].sort((a, b) => a.index - b.index);
+  const first = unknown[0] as { index: number; issue: FieldIssue };
+  const firstRefused = refused?.taskIndex ?? Number.POSITIVE_INFINITY;
+  const [index, field] =
+    first.index <= firstRefused ? [first.index, first.issue.path] : [refused?.taskIndex ?? null, refused?.field ?? ""];
+  throw new InvalidTaskSeedError(
+    index,
+    field,
+    issues.map(({ issue }) => issue),
+  );
+}
+
+function taskIndexOf(path: string): number {
+  const match = /^task\[([0-9]+)\]/.exec(path);
+  return match ? Number(match[1]) : -1;
 }
 
 /** Runs a seed of mapped tasks, turning a refusal's camelCase field names back into the user's. */
@@ -56,13 +82,17 @@ export async function inSnakeCase<T>(seed: () => Promise<T>): Promise<T> {
   try {
     return await seed();
   } catch (error) {
-    if (!(error instanceof InvalidTaskSeedError)) throw error;
-    throw new InvalidTaskSeedError(
-      error.taskIndex,
-      snakeField(error.field),
-      error.issues.map((issue) => ({ path: snakePath(issue.path), message: issue.message })),
-    );
+    throw error instanceof InvalidTaskSeedError ? inUserTerms(error) : error;
   }
+}
+
+/** The same refusal, its field names as the user wrote them. */
+export function inUserTerms(error: InvalidTaskSeedError): InvalidTaskSeedError {
+  return new InvalidTaskSeedError(
+    error.taskIndex,
+    snakeField(error.field),
+    error.issues.map((issue) => ({ path: snakePath(issue.path), message: issue.message })),
+  );
 }
 
 /** `sopItems.0.key` -> `sop_items[0].key`. */
