@@ -1,6 +1,6 @@
 import type { Observable } from "rxjs";
 import type { NewEvent, RecordedEvent } from "../../domain/envelope.js";
-import type { StreamRevision } from "../../domain/errors.js";
+import { ColonyError, type StreamRevision } from "../../domain/errors.js";
 import type {
   AppendOptions,
   AppendResult,
@@ -24,8 +24,8 @@ interface Waiting {
  * is most of a one-event append, and a colony's claimers append one event at a time.
  *
  * Each caller still gets its own outcome. An `appendMany` is all or nothing, so when the group
- * fails (one caller lost a race: a version conflict; or one append is invalid) every append of
- * the group is made again on its own, and each caller gets exactly what its append alone gets.
+ * is refused (one caller lost a race: a version conflict; or one append is invalid) every append
+ * of the group is made again on its own, and each caller gets exactly what its append alone gets.
  * An append commits only when its caller is told so, as before; it just waits up to one turn
  * of the event loop for company.
  */
@@ -94,8 +94,14 @@ export class GroupCommitStore implements EventStore {
       let results: AppendResult[] | undefined;
       try {
         results = await this.store.appendMany(group.map((w) => w.append));
-      } catch {
-        // Someone's append spoiled the group; below, each finds out whether it was theirs.
+      } catch (error) {
+        // A refusal (a lost race, an invalid event) is one append's: below, each finds out
+        // whether it was theirs. Anything else (the database busy past its timeout, a full
+        // disk) is everyone's, and trying each alone would only meet it once per caller.
+        if (!(error instanceof ColonyError)) {
+          for (const w of group) w.reject(error);
+          return;
+        }
       }
       if (results) {
         for (const [i, w] of group.entries()) w.resolve(results[i] as AppendResult);

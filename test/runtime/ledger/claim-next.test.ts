@@ -100,3 +100,24 @@ describe("GroupCommitStore", () => {
     expect(results.map((r) => r.events[0]?.position)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 1)));
   });
 });
+
+describe("GroupCommitStore failures", () => {
+  it("gives every caller of a group the store's own failure, without retrying each alone", async () => {
+    const { db } = await open();
+    const store = new GroupCommitStore(db.events);
+    const appendMany = vi
+      .spyOn(db.events, "appendMany")
+      .mockRejectedValueOnce(new Error("SQLITE_BUSY: database is locked"));
+    const outcomes = await Promise.allSettled(
+      ["colony-a", "colony-b"].map((streamId) =>
+        store.append(streamId, [{ type: "TimersPaused", data: { reason: "r" } }], { expectedVersion: "no_stream" }),
+      ),
+    );
+    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)).toEqual([
+      "SQLITE_BUSY: database is locked",
+      "SQLITE_BUSY: database is locked",
+    ]);
+    expect(appendMany).toHaveBeenCalledTimes(1);
+    expect(await db.events.headPosition()).toBe(0n);
+  });
+});
