@@ -12,6 +12,12 @@ import type { CandidateRow } from "./ledger-reads.js";
  * read. So each candidate under attempt here is marked in flight, and the other claimers of
  * this process pass over it to the next. Claimers in other processes race through the log.
  */
+/** A candidate read: the rows, and how many were asked for (fewer back means no more pending). */
+interface Read {
+  readonly limit: number;
+  readonly rows: Promise<CandidateRow[]>;
+}
+
 export class NextTaskClaimer<Claimed> {
   /** Task id -> the attempt on it that one of this process's claimers is making. */
   private readonly inFlight = new Map<string, Promise<Claimed | null>>();
@@ -23,7 +29,7 @@ export class NextTaskClaimer<Claimed> {
    */
   private peak = 0;
   /** The candidate read under way per colony, which claimers arriving meanwhile share. */
-  private readonly reading = new Map<string, { readonly limit: number; readonly rows: Promise<CandidateRow[]> }>();
+  private readonly reading = new Map<string, Read>();
 
   constructor(
     /** The first `limit` pending tasks of a colony, in claim order. */
@@ -54,7 +60,8 @@ export class NextTaskClaimer<Claimed> {
     // pending (their claim was appended by a process that does not fold the ledger inline).
     const lost = new Set<string>();
     for (;;) {
-      const rows = await this.read(colonyId, this.peak + lost.size + this.slack);
+      const read = this.read(colonyId, this.peak + lost.size + this.slack);
+      const rows = await read.rows;
       const busy: Promise<unknown>[] = [];
       for (const row of rows) {
         if (lost.has(row.id)) continue;
@@ -70,8 +77,10 @@ export class NextTaskClaimer<Claimed> {
       // Every candidate was lost or is being tried by a claimer here. Those attempts may still
       // fail (another process wins, or an error): wait for them rather than report an empty
       // queue that is not empty, then read again, which no longer shows the tasks just taken.
+      // With none in flight here, every row read was lost: if the read came back short, that was
+      // all that is pending; if full, more may follow, and the next read skips past the lost.
       if (busy.length > 0) await Promise.allSettled(busy);
-      else if (rows.every((row) => lost.has(row.id))) return null;
+      else if (rows.length < read.limit) return null;
     }
   }
 
@@ -79,9 +88,9 @@ export class NextTaskClaimer<Claimed> {
    * Claimers woken together (by the commit that settled their last command) all want the same
    * first rows at the same moment: one read serves them all, as long as it fetches enough.
    */
-  private read(colonyId: string, limit: number): Promise<CandidateRow[]> {
+  private read(colonyId: string, limit: number): Read {
     const shared = this.reading.get(colonyId);
-    if (shared && shared.limit >= limit) return shared.rows;
+    if (shared && shared.limit >= limit) return shared;
     const rows = this.candidates(colonyId, limit);
     const entry = { limit, rows };
     this.reading.set(colonyId, entry);
@@ -89,7 +98,7 @@ export class NextTaskClaimer<Claimed> {
       if (this.reading.get(colonyId) === entry) this.reading.delete(colonyId);
     };
     rows.then(done, done);
-    return rows;
+    return entry;
   }
 
   private async track(

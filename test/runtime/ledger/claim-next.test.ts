@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
 import { VersionConflictError } from "../../../src/domain/errors.js";
+import { NextTaskClaimer } from "../../../src/runtime/ledger/claim-next.js";
 import { GroupCommitStore } from "../../../src/runtime/ledger/group-commit.js";
 import { ledgers } from "./ledger-fixture.js";
 
@@ -119,5 +120,56 @@ describe("GroupCommitStore failures", () => {
     ]);
     expect(appendMany).toHaveBeenCalledTimes(1);
     expect(await db.events.headPosition()).toBe(0n);
+  });
+});
+
+describe("NextTaskClaimer", () => {
+  const rows = Array.from({ length: 20 }, (_, i) => ({
+    id: `t${i}`,
+    colony_id: "c1",
+    goal: `task ${i}`,
+    payload: null,
+    priority: 0,
+    seq: i,
+  }));
+
+  it("reads further when every candidate of a full read was lost, instead of reporting an empty queue", async () => {
+    const limits: number[] = [];
+    const claimer = new NextTaskClaimer<string>(async (_colony, limit) => {
+      limits.push(limit);
+      return rows.slice(0, limit);
+    });
+    // The first 12 were taken elsewhere, which this ledger does not show yet.
+    const claimed = await claimer.next("c1", async (row) => (Number(row.id.slice(1)) < 12 ? null : row.id));
+    expect(claimed).toBe("t12");
+    expect(limits).toEqual([5, 10, 15]);
+    expect(await claimer.next("c1", async () => null)).toBeNull();
+  });
+
+  it("gives concurrent claimers distinct candidates, from one shared read once it knows how many they are", async () => {
+    let reads = 0;
+    const taken = new Set<string>();
+    const claimer = new NextTaskClaimer<string>(async (_colony, limit) => {
+      reads++;
+      return rows.filter((r) => !taken.has(r.id)).slice(0, limit);
+    });
+    const attempted: string[] = [];
+    const wave = () =>
+      Promise.all(
+        Array.from({ length: 4 }, () =>
+          claimer.next("c1", async (row) => {
+            attempted.push(row.id);
+            taken.add(row.id);
+            return row.id;
+          }),
+        ),
+      );
+    expect(await wave()).toEqual(["t0", "t1", "t2", "t3"]);
+    // The first wave taught it that 4 claim at once: the next wave's read serves all four.
+    const before = reads;
+    expect(await wave()).toEqual(["t4", "t5", "t6", "t7"]);
+    expect(reads - before).toBe(1);
+    // No candidate was tried twice: each claimer passed over those in flight.
+    expect(attempted).toEqual(["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"]);
   });
 });
