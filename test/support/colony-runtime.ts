@@ -9,10 +9,10 @@ import {
 } from "../../src/adapters/sqlite/open-colony-database.js";
 import { UuidV7Generator } from "../../src/adapters/system/uuid-v7.js";
 import type { EventStore } from "../../src/domain/ports/event-store.js";
+import type { Timers } from "../../src/domain/ports/timers.js";
 import { ColonyRuntime, type ColonyRuntimeOptions } from "../../src/runtime/colony/index.js";
-import type { Timers } from "../../src/runtime/colony/timers.js";
 import type { BrainReport, WorkerBrain } from "../../src/runtime/colony/worker-brain.js";
-import { ManualTimers } from "./manual-timers.js";
+import { ManualTime } from "./manual-time.js";
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;
@@ -107,15 +107,17 @@ export async function workerEvents(store: EventStore, workerId: string): Promise
   return events;
 }
 
-export type RuntimeOverrides = Omit<ColonyRuntimeOptions, "colonyId" | "clock" | "ids"> & {
+export type RuntimeOverrides = Omit<ColonyRuntimeOptions, "colonyId" | "clock" | "ids" | "timers"> & {
   readonly colonyId?: string;
+  /** The fixture's manual time by default. */
+  readonly timers?: Timers;
 };
 
 /** Timers of a process that has died: nothing scheduled ever fires. */
 export const deadTimers: Timers = { schedule: () => ({ cancel() {} }) };
 
 export interface ColonyFixture {
-  readonly time: ManualTimers;
+  readonly time: ManualTime;
   readonly db: ColonyDatabase;
   readonly file: string;
   readonly runtime: ColonyRuntime;
@@ -131,9 +133,9 @@ export interface ColonyFixture {
 export function colonyFixtures(): {
   open(overrides?: RuntimeOverrides): Promise<ColonyFixture>;
   /** Opens a colony database on `file` (again, to simulate a restart), sharing `time`. */
-  reopen(file: string, time: ManualTimers): Promise<ColonyDatabase>;
+  reopen(file: string, time: ManualTime): Promise<ColonyDatabase>;
   /** Opens a runtime on a database, sharing `time`; closed after the test. */
-  openRuntime(db: ColonyDatabase, time: ManualTimers, overrides?: RuntimeOverrides): Promise<ColonyRuntime>;
+  openRuntime(db: ColonyDatabase, time: ManualTime, overrides?: RuntimeOverrides): Promise<ColonyRuntime>;
   /**
    * Leaves a runtime as a killed process would: it is never closed, so its unfinished workers stay
    * unfinished in the log for the next runtime to recover. Open it with `deadTimers`.
@@ -148,13 +150,13 @@ export function colonyFixtures(): {
     for (const db of dbs.splice(0)) await db.close();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
-  const openDb = async (file: string, time: ManualTimers, options: ColonyDatabaseOptions = {}) => {
+  const openDb = async (file: string, time: ManualTime, options: ColonyDatabaseOptions = {}) => {
     const db = await openColonyDatabase(file, { warn: () => {}, clock: time, ...options });
     dbs.push(db);
     return db;
   };
   const ids = new UuidV7Generator();
-  const openRuntime = async (db: ColonyDatabase, time: ManualTimers, overrides: RuntimeOverrides = {}) => {
+  const openRuntime = async (db: ColonyDatabase, time: ManualTime, overrides: RuntimeOverrides = {}) => {
     const runtime = await ColonyRuntime.open(db.events, {
       colonyId: "c1",
       clock: time,
@@ -173,7 +175,7 @@ export function colonyFixtures(): {
       const dir = mkdtempSync(join(tmpdir(), "colonylog-colony-"));
       dirs.push(dir);
       const file = join(dir, "colony.db");
-      const time = new ManualTimers();
+      const time = new ManualTime();
       const db = await openDb(file, time);
       const runtime = await openRuntime(db, time, overrides);
       return { time, db, file, runtime, openRuntime: (o) => openRuntime(db, time, o) };

@@ -1,19 +1,27 @@
 import type { Worker, WorkerStatus } from "../../domain/deciders/worker.js";
-import { InvalidArgumentError } from "../../domain/errors.js";
+import { InvalidArgumentError, VersionConflictError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
 import { validateId } from "../../domain/stream-id.js";
 import { ConcurrencyGate } from "./concurrency-gate.js";
 import { type ColonyRuntimeOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { recoverWorkers } from "./recovery.js";
 import { ResultRetention } from "./result-retention.js";
-import { realTimers } from "./timers.js";
 import type { JsonRecord, Profile, WorkerBrain } from "./worker-brain.js";
 import { type SpawnedWorker, type StopRequest, WorkerHandle } from "./worker-handle.js";
-import { WorkerLog } from "./worker-log.js";
+import { WorkerLog, workerStream } from "./worker-log.js";
 import { errorMessage, notFoundReport, type ReportData, runtimeReport, type WorkerReport } from "./worker-report.js";
 import { driveWorker, type RunHost } from "./worker-run.js";
 
 export interface SpawnSpec {
+  /**
+   * The worker's id, when the caller must know it before the spawn (a trigger records it with
+   * its firing): 1-200 characters of A-Z a-z 0-9 _ . : ~ @ + = -, as every stream id. Spawning
+   * is idempotent on it: when the id already names a worker of this colony (live, finished, or
+   * left unfinished by a process that ended), nothing is written or started and the id is
+   * returned, so a retry after a crash cannot start a second worker. An id naming another
+   * colony's worker is refused. Default: a fresh time-ordered id.
+   */
+  readonly workerId?: string;
   readonly task: string;
   readonly brain: WorkerBrain;
   /** Recorded as the spawn's input data. Default `{ task }`. */
@@ -24,7 +32,8 @@ export interface SpawnSpec {
   readonly conversationId?: string;
 }
 
-export interface OverseerSpec extends Omit<SpawnSpec, "task"> {
+/** The overseer's id is always the runtime's: startOverseer is already idempotent by colony. */
+export interface OverseerSpec extends Omit<SpawnSpec, "task" | "workerId"> {
   /** The overseer has no finite task; this only names it in the log. */
   readonly task?: string;
 }
@@ -107,7 +116,7 @@ export class ColonyRuntime {
     this.host = {
       log: this.log,
       clock: config.clock,
-      timers: config.timers ?? realTimers,
+      timers: config.timers,
       maxResurrections: this.options.maxResurrections,
       resurrectionCooldownMs: this.options.resurrectionCooldownMs,
       finish: (handle, report) => this.finish(handle, report),
@@ -139,24 +148,29 @@ export class ColonyRuntime {
 
   /**
    * Spawns one worker. Resolves with its id once `WorkerSpawned` and `WorkerStarted` (or
-   * `WorkerQueued`, at the cap) are in the log; the brain runs in the background.
+   * `WorkerQueued`, at the cap) are in the log; the brain runs in the background. With a
+   * `workerId` that already names a worker of this colony, resolves with it at once and starts
+   * nothing (see SpawnSpec.workerId).
    */
   async spawn(spec: SpawnSpec): Promise<string> {
-    const [id] = await this.spawnWorkers([this.describe(spec, false, null, null)], [spec.brain]);
+    const [id] = await this.spawnWorkers([spec], false, false);
     return id as string;
   }
 
   /**
    * Spawns workers sharing a batch id, in one atomic append: one invalid spec writes nothing.
    * Ids come back in the order of the specs; under the cap the earlier ones start first.
+   *
+   * A spec whose `workerId` already names a worker of this colony is skipped, not refused: its
+   * id is returned in its place and nothing of it is written or started, while the others are
+   * spawned (still in one append, with their batch indexes as in `specs`). So a batch retried
+   * after a crash spawns exactly what the first attempt did not, and every returned id names a
+   * worker that exists. Two specs with the same `workerId` are refused before anything is
+   * written, as is an id naming another colony's worker.
    */
   async spawnBatch(specs: readonly SpawnSpec[]): Promise<string[]> {
     if (specs.length === 0) return [];
-    const batchId = this.config.ids.uuid();
-    return this.spawnWorkers(
-      specs.map((spec, index) => this.describe(spec, false, batchId, index)),
-      specs.map((spec) => spec.brain),
-    );
+    return this.spawnWorkers(specs, false, true);
   }
 
   /**
@@ -167,10 +181,9 @@ export class ColonyRuntime {
     this.assertOpen();
     const current = this.overseer;
     if (current !== null && (current.id === null || this.live.has(current.id))) return current.started;
-    const described = this.describe({ task: `oversee colony ${this.colonyId}`, ...spec }, true, null, null);
     const record: { id: string | null; started: Promise<string> } = {
       id: null,
-      started: this.spawnWorkers([described], [spec.brain]).then(([id]) => {
+      started: this.spawnWorkers([{ task: `oversee colony ${this.colonyId}`, ...spec }], true, false).then(([id]) => {
         record.id = id as string;
         return id as string;
       }),
@@ -265,7 +278,7 @@ export class ColonyRuntime {
 
   private describe(spec: SpawnSpec, persistent: boolean, batchId: string | null, batchIndex: number | null) {
     const worker: SpawnedWorker = {
-      workerId: this.config.ids.uuid(),
+      workerId: spec.workerId ?? this.config.ids.uuid(),
       colonyId: this.colonyId,
       parentSessionId: spec.parentSessionId ?? null,
       task: spec.task,
@@ -279,24 +292,67 @@ export class ColonyRuntime {
     return worker;
   }
 
-  private async spawnWorkers(workers: SpawnedWorker[], brains: WorkerBrain[]): Promise<string[]> {
+  private async spawnWorkers(specs: readonly SpawnSpec[], persistent: boolean, batch: boolean): Promise<string[]> {
     this.assertOpen();
-    // Checked before anything is written: a spec without a brain is the caller's bug, not a crash to retry.
-    for (const [index, brain] of brains.entries()) {
-      if (typeof brain !== "function") throw new InvalidArgumentError(`specs[${index}].brain`, "expected a function");
-    }
-    const states = await this.log.spawn(workers);
-    const handles = workers.map((worker, i) => new WorkerHandle(worker, brains[i] as WorkerBrain, states[i] as Worker));
+    checkSpecs(specs);
+    const batchId = batch ? this.config.ids.uuid() : null;
+    const workers = specs.map((spec, index) => this.describe(spec, persistent, batchId, batch ? index : null));
+    const ids = workers.map((w) => w.workerId);
+    const spawned = await this.spawnNew(specs, workers);
+    const handles = spawned.map(
+      ({ index, state }) => new WorkerHandle(workers[index] as SpawnedWorker, (specs[index] as SpawnSpec).brain, state),
+    );
     for (const handle of handles) this.live.set(handle.workerId, handle);
     if (this.closed) {
       // close() ran while the spawn was being written: these workers never start.
       const request: StopRequest = { status: "stopped", reason: "the colony runtime closed" };
       await Promise.all(handles.map((handle) => this.stopHandle(handle, request)));
-      return handles.map((h) => h.workerId);
+      return ids;
     }
     // Admission decides start-or-queue synchronously for each in turn, so the queue keeps spawn order.
     await Promise.all(handles.map((handle) => this.admit(handle)));
-    return handles.map((h) => h.workerId);
+    return ids;
+  }
+
+  /**
+   * Appends the spawns of the workers whose ids name no worker yet, in one append; the state of
+   * each, with its index in `workers`. A caller's id found taken, before the append or by a
+   * racer whose spawn got in first (the store refuses `no_stream`), is left out and the rest
+   * appended again: each round leaves one more out, so this ends.
+   */
+  private async spawnNew(
+    specs: readonly SpawnSpec[],
+    workers: readonly SpawnedWorker[],
+  ): Promise<{ index: number; state: Worker }[]> {
+    const existing = new Set<string>();
+    for (const [index, spec] of specs.entries()) {
+      if (spec.workerId !== undefined && (await this.exists(spec.workerId, index))) existing.add(spec.workerId);
+    }
+    for (;;) {
+      const fresh = [...workers.keys()].filter((i) => !existing.has((workers[i] as SpawnedWorker).workerId));
+      if (fresh.length === 0) return [];
+      try {
+        const states = await this.log.spawn(fresh.map((i) => workers[i] as SpawnedWorker));
+        return fresh.map((index, i) => ({ index, state: states[i] as Worker }));
+      } catch (error) {
+        // Only an id the caller chose can have been spawned already; a clash on a fresh one is a real error.
+        const index = specs.findIndex(
+          (spec) => spec.workerId !== undefined && workerStream(spec.workerId) === conflictStream(error),
+        );
+        const id = specs[index]?.workerId;
+        if (id === undefined || existing.has(id) || !(await this.exists(id, index))) throw error;
+        existing.add(id);
+      }
+    }
+  }
+
+  /** Whether `workerId` names a worker of this colony already; refuses an id naming another colony's. */
+  private async exists(workerId: string, index: number): Promise<boolean> {
+    if (this.live.has(workerId) || this.finished.get(workerId) !== undefined) return true;
+    const colonyId = await this.log.colonyOf(workerId);
+    if (colonyId === null) return false;
+    if (colonyId === this.colonyId) return true;
+    throw new InvalidArgumentError(`specs[${index}].workerId`, `${workerId} already names a worker of another colony`);
   }
 
   /** Starts the worker if the cap allows (the overseer always), else queues it. */
@@ -444,6 +500,34 @@ export class ColonyRuntime {
       resurrect: (handle: WorkerHandle) => void driveWorker(this.host, handle, "failed"),
     };
   }
+}
+
+/**
+ * Checked before anything is written: a spec without a brain, or with an id that cannot name a
+ * stream or that another spec of the call also names, is the caller's bug, not a crash to retry.
+ */
+function checkSpecs(specs: readonly SpawnSpec[]): void {
+  const chosen = new Set<string>();
+  for (const [index, spec] of specs.entries()) {
+    if (typeof spec.brain !== "function")
+      throw new InvalidArgumentError(`specs[${index}].brain`, "expected a function");
+    const id = spec.workerId;
+    if (id === undefined) continue;
+    if (typeof id !== "string") throw new InvalidArgumentError(`specs[${index}].workerId`, "expected a string");
+    try {
+      validateId(id);
+    } catch (error) {
+      throw new InvalidArgumentError(`specs[${index}].workerId`, errorMessage(error));
+    }
+    if (chosen.has(id))
+      throw new InvalidArgumentError(`specs[${index}].workerId`, `${id} is given to another spec too`);
+    chosen.add(id);
+  }
+}
+
+/** The stream a version conflict names; undefined for any other error. */
+function conflictStream(error: unknown): string | undefined {
+  return error instanceof VersionConflictError ? error.streamId : undefined;
 }
 
 function infoOf(handle: WorkerHandle): WorkerInfo {

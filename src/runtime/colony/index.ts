@@ -7,7 +7,6 @@ export {
   type WorkerInfo,
 } from "./colony-runtime.js";
 export type { ColonyRuntimeOptions } from "./options.js";
-export { realTimers, type Timers } from "./timers.js";
 export {
   type BrainReport,
   FatalWorkerError,

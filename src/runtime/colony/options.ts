@@ -1,7 +1,7 @@
 import type { NewEventMetadata } from "../../domain/envelope.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { IdGenerator } from "../../domain/ports/id-generator.js";
-import type { Timers } from "./timers.js";
+import type { Timers } from "../../domain/ports/timers.js";
 import type { Profile, WorkerBrain } from "./worker-brain.js";
 import type { SpawnedWorker } from "./worker-handle.js";
 
@@ -11,8 +11,8 @@ export interface ColonyRuntimeOptions {
   readonly clock: Clock;
   /** Worker ids (and batch ids); time-ordered, since they name indexed streams. */
   readonly ids: IdGenerator;
-  /** Cooldowns and wait deadlines; real timers by default. */
-  readonly timers?: Timers;
+  /** Cooldowns and wait deadlines, on the clock's time (systemTimers beside systemClock). */
+  readonly timers: Timers;
   /** Workers running at once, the overseer not counted; the excess is queued. Default 100. */
   readonly maxConcurrentWorkers?: number;
   /** Resurrections per worker after crashes (a fatal error is never retried). Default 3. */

@@ -1,7 +1,8 @@
 /**
- * Runs tasks one after another in call order. Each worker has one, so its lifecycle commands (the
- * brain's report, a stop, a promotion) never race each other on its stream: whichever comes
- * second sees the state the first left and decides from there.
+ * Runs tasks one after another in call order. The colony runtime gives each worker one, so its
+ * lifecycle commands (the brain's report, a stop, a promotion) never race each other on its
+ * stream: whichever comes second sees the state the first left and decides from there. The
+ * trigger service writes its colony's stream through one as well.
  */
 export class Serial {
   private tail: Promise<unknown> = Promise.resolve();

@@ -1,19 +1,4 @@
-/**
- * Delayed callbacks, injected beside the Clock so cooldowns and wait deadlines follow the same
- * time the tests control (a manual clock advances both; nothing sleeps for real). The shape is
- * the triggers' scheduler's, so one implementation can drive both.
- */
-export interface Timers {
-  /** Calls `run` once after `delayMs` milliseconds, unless cancelled first. */
-  schedule(delayMs: number, run: () => void): { cancel(): void };
-}
-
-export const realTimers: Timers = {
-  schedule(delayMs, run) {
-    const handle = setTimeout(run, Math.max(0, delayMs));
-    return { cancel: () => clearTimeout(handle) };
-  },
-};
+import type { Timers } from "../../domain/ports/timers.js";
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts (then the timer is cancelled). */
 export function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<boolean> {

@@ -43,7 +43,8 @@ export class WorkerLog {
   /**
    * Spawns a batch in one append across the workers' streams: a batch with one invalid worker
    * (input that is not JSON, say) writes nothing. The decider decides each spawn on its empty
-   * stream, and `no_stream` makes the store refuse a reused id.
+   * stream, and `no_stream` makes the store refuse a reused id (a VersionConflictError naming
+   * that worker's stream; the batch is then not written at all).
    */
   async spawn(workers: readonly SpawnedWorker[]): Promise<Worker[]> {
     const appends: StreamAppend[] = workers.map((worker) => {
@@ -74,6 +75,15 @@ export class WorkerLog {
 
   async report(workerId: string, report: ReportData): Promise<Worker> {
     return this.execute(workerId, { type: "ReportWorker", ...report });
+  }
+
+  /** The colony of the worker `workerId` names (its WorkerSpawned, the stream's first event), or null when none does. */
+  async colonyOf(workerId: string): Promise<string | null> {
+    for await (const event of this.store.readStream(workerStream(workerId), { limit: 1 })) {
+      const first = event as unknown as WorkerEvent;
+      return first.type === "WorkerSpawned" ? first.data.colonyId : null;
+    }
+    return null;
   }
 
   /** Null when the id names no worker (or is not an id at all). */

@@ -1,6 +1,7 @@
 import { CommandRefusedError } from "../../domain/deciders/refusal.js";
 import type { Clock } from "../../domain/ports/clock.js";
-import { sleep, type Timers } from "./timers.js";
+import type { Timers } from "../../domain/ports/timers.js";
+import { sleep } from "./sleep.js";
 import { FatalWorkerError, type WorkerContext } from "./worker-brain.js";
 import type { WorkerHandle } from "./worker-handle.js";
 import type { WorkerLog } from "./worker-log.js";

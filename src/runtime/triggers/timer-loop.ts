@@ -1,4 +1,4 @@
-import type { ScheduledRun, Scheduler } from "./scheduler.js";
+import type { ScheduledRun, Timers } from "../../domain/ports/timers.js";
 
 /**
  * One timer trigger's clock: ticks every `intervalMs`, the first tick at once when
@@ -13,7 +13,7 @@ export class TimerLoop {
   private stopped = false;
 
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly timers: Timers,
     readonly intervalMs: number,
     private readonly tick: () => Promise<void>,
   ) {}
@@ -32,7 +32,7 @@ export class TimerLoop {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.pending = this.scheduler.schedule(delayMs, () => this.run());
+    this.pending = this.timers.schedule(delayMs, () => this.run());
   }
 
   private async run(): Promise<void> {

@@ -3,7 +3,9 @@ import { CommandRefusedError, refuse } from "../../domain/deciders/refusal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { EventStore, StreamAppend } from "../../domain/ports/event-store.js";
 import type { IdGenerator } from "../../domain/ports/id-generator.js";
+import type { Timers } from "../../domain/ports/timers.js";
 import { streamId } from "../../domain/stream-id.js";
+import { Serial } from "../colony/serial.js";
 import { handleCommand } from "../command-handler.js";
 import { CompanionConflictError, withCompanionAppend } from "./companion-append.js";
 import {
@@ -16,8 +18,6 @@ import {
 } from "./errors.js";
 import type { FireResult, InputData, SpawnWorker, TriggerFiring } from "./firing.js";
 import { isLive, type KeyGeneration, nextGeneration, readKey } from "./idempotency-keys.js";
-import { type Scheduler, systemScheduler } from "./scheduler.js";
-import { Serial } from "./serial.js";
 import { TimerLoop } from "./timer-loop.js";
 import {
   type ColonyTriggers,
@@ -46,7 +46,8 @@ export interface TriggerServiceOptions {
   readonly ids: IdGenerator;
   /** Whether the colony is busy; a timer tick while it is, is skipped. Defaults to never busy. */
   readonly isBusy?: () => boolean | Promise<boolean>;
-  readonly scheduler?: Scheduler;
+  /** Runs the timer triggers' ticks, on the clock's time (systemTimers beside systemClock). */
+  readonly timers: Timers;
   /** Resolves a webhook's `secretRef`. Defaults to the environment variable of that name. */
   readonly secrets?: (secretRef: string) => string | undefined;
   /**
@@ -131,13 +132,18 @@ export class TriggerService {
   readonly colonyId: string;
   private readonly store: EventStore;
   private readonly colonyStream: string;
-  private readonly scheduler: Scheduler;
+  private readonly timers: Timers;
   private readonly ttlMs: number;
-  private readonly timers = new Map<string, TimerLoop>();
+  private readonly loops = new Map<string, TimerLoop>();
   private readonly stats = new Map<string, TimerStats>();
   /** Spawns under way in this process, by worker id: a concurrent retry waits for the one there. */
   private readonly spawning = new Map<string, Promise<string>>();
-  /** This process's writes to the colony's stream, one at a time (see Serial). Spawns run outside it. */
+  /**
+   * This process's writes to the colony's stream, one at a time; spawns run outside it.
+   * Optimistic concurrency alone made a burst of N concurrent firings in one process cost O(N²)
+   * reads and exhaust the command handler's bounded retries (50 concurrent firings lost 45 that
+   * way). Writers in other processes still meet as version conflicts, which the handler retries.
+   */
   private readonly writes = new Serial();
   private running = false;
 
@@ -145,7 +151,7 @@ export class TriggerService {
     this.colonyId = options.colonyId;
     this.store = options.store;
     this.colonyStream = colonyStreamId(options.colonyId);
-    this.scheduler = options.scheduler ?? systemScheduler;
+    this.timers = options.timers;
     this.ttlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     if (!Number.isFinite(this.ttlMs) || this.ttlMs <= 0) {
       throw new RangeError(`idempotencyTtlMs must be a positive number of milliseconds, got ${this.ttlMs}`);
@@ -164,8 +170,8 @@ export class TriggerService {
   /** Stops every timer and waits for ticks in progress. Firings already started finish. */
   async stop(): Promise<void> {
     this.running = false;
-    const loops = [...this.timers.values()];
-    this.timers.clear();
+    const loops = [...this.loops.values()];
+    this.loops.clear();
     await Promise.all(loops.map((loop) => loop.stop()));
   }
 
@@ -199,8 +205,8 @@ export class TriggerService {
 
   async removeTrigger(triggerId: string): Promise<void> {
     await this.handle(parseColonyCommand({ type: "RemoveTrigger", triggerId }));
-    const loop = this.timers.get(triggerId);
-    this.timers.delete(triggerId);
+    const loop = this.loops.get(triggerId);
+    this.loops.delete(triggerId);
     await loop?.stop();
   }
 
@@ -393,9 +399,9 @@ export class TriggerService {
     if (definition.config.kind !== "timer") return;
     const config: TimerConfig = definition.config;
     const triggerId = definition.triggerId;
-    void this.timers.get(triggerId)?.stop();
-    const loop = new TimerLoop(this.scheduler, config.intervalSeconds * 1000, () => this.tick(triggerId));
-    this.timers.set(triggerId, loop);
+    void this.loops.get(triggerId)?.stop();
+    const loop = new TimerLoop(this.timers, config.intervalSeconds * 1000, () => this.tick(triggerId));
+    this.loops.set(triggerId, loop);
     loop.start(config.runImmediately);
   }
 
@@ -408,8 +414,8 @@ export class TriggerService {
       if (colony === null || definition === undefined) {
         // Removed by another process: this clock has nothing left to fire. Not awaited, since
         // stopping waits for the tick in progress, which is this one.
-        const loop = this.timers.get(triggerId);
-        this.timers.delete(triggerId);
+        const loop = this.loops.get(triggerId);
+        this.loops.delete(triggerId);
         void loop?.stop();
         return;
       }

@@ -93,8 +93,8 @@ describe("colony runtime: concurrency cap", () => {
     const ids = await runtime.spawnBatch(["run", "queued"].map((task) => ({ task, brain: brains.brain })));
     await brains.untilStarted("run");
     const waiting = runtime.wait(ids, { timeoutMs: 1_000 });
-    await time.untilTimers();
-    time.advance(1_000);
+    await time.untilPending();
+    await time.advance(1_000);
     expect((await waiting).map((r) => r.status)).toEqual(["timeout", "timeout"]);
     expect(brains.started).toEqual(["run"]);
     expect(await workerEventTypes(db.events, ids[1] as string)).toEqual([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workerDecider } from "../../../src/domain/deciders/worker.js";
-import type { ColonyRuntime, Timers, WorkerBrain } from "../../../src/runtime/colony/index.js";
+import type { Timers } from "../../../src/domain/ports/timers.js";
+import type { ColonyRuntime, WorkerBrain } from "../../../src/runtime/colony/index.js";
 import { EMPTY_PROFILE } from "../../../src/runtime/colony/options.js";
 import { handleCommand } from "../../../src/runtime/command-handler.js";
 import {
@@ -70,7 +71,7 @@ async function crashedColony(): Promise<Crashed> {
   await handleCommand(db.events, workerDecider, `worker-${e}`, { type: "StopWorker", reason: "by hand" });
   expect(await workerEventTypes(db.events, c)).toEqual(["WorkerSpawned", "WorkerStarted", "WorkerFailed"]);
   expect(await workerEventTypes(db.events, b)).toEqual(["WorkerSpawned", "WorkerQueued"]);
-  time.advance(10_000);
+  await time.advance(10_000);
   return { fixture, ids: { overseer, a, b, c, e } };
 }
 
@@ -94,7 +95,7 @@ describe("colony runtime: recovery when opened on a log a dead process left", ()
     const { db, runtime } = await restart(fixture);
     expect(runtime.workers()).toEqual([]);
     expect(runtime.overseerId).toBeNull();
-    expect(fixture.time.timerCount).toBe(0);
+    expect(fixture.time.pending).toBe(0);
 
     const reports = await runtime.wait([ids.overseer, ids.a, ids.b, ids.c, ids.e]);
     expect(reports.map((r) => [r.status, r.error])).toEqual([
@@ -143,17 +144,17 @@ describe("colony runtime: recovery when opened on a log a dead process left", ()
     // b was only queued: it starts at once. The overseer and a (interrupted now) and c (crashed
     // 10 s ago) each wait out their cooldown from their logged failure.
     await brains.untilStarted("b");
-    await time.untilTimers(3);
+    await time.untilPending(3);
     expect(brains.started).toEqual(["b"]);
     expect(runtime.overseerId).toBe(ids.overseer);
     expect(await runtime.startOverseer({ brain: overseerBrain })).toBe(ids.overseer);
 
-    time.advance(COOLDOWN - 10_000);
+    await time.advance(COOLDOWN - 10_000);
     await brains.untilStarted("c");
     expect(brains.started).toEqual(["b", "c"]);
 
     // a's cooldown ends with b and c holding both slots: a queues behind them.
-    time.advance(10_000);
+    await time.advance(10_000);
     expect(runtime.inject(ids.overseer, "welcome back")).toBe(true);
     expect(await overseerInput.promise).toEqual(["welcome back"]);
     await runtime.wait([ids.overseer]);

@@ -23,22 +23,22 @@ describe("colony runtime: resurrection", () => {
     const id = await runtime.spawn({ task: "flaky", brain });
 
     // The first crash is logged and the cooldown timer is set.
-    await time.untilTimers();
+    await time.untilPending();
     expect(await workerEventTypes(db.events, id)).toEqual(["WorkerSpawned", "WorkerStarted", "WorkerFailed"]);
-    time.advance(COOLDOWN - 1);
+    await time.advance(COOLDOWN - 1);
     expect(attempts).toEqual([1]);
     expect(await workerEventTypes(db.events, id)).toEqual(["WorkerSpawned", "WorkerStarted", "WorkerFailed"]);
-    time.advance(1);
+    await time.advance(1);
 
-    await time.untilTimers();
+    await time.untilPending();
     expect(attempts).toEqual([1, 2]);
-    time.advance(COOLDOWN);
+    await time.advance(COOLDOWN);
 
     const [report] = await runtime.wait([id]);
     expect(attempts).toEqual([1, 2, 3]);
     expect(report).toMatchObject({ status: "failed", error: "crash 3" });
     expect(report?.summary).toContain("no resurrection left (cap 2)");
-    expect(time.timerCount).toBe(0);
+    expect(time.pending).toBe(0);
     const events = await workerEvents(db.events, id);
     expect(events.map((e) => e.type)).toEqual([
       "WorkerSpawned",
@@ -61,8 +61,8 @@ describe("colony runtime: resurrection", () => {
     const { runtime, time } = await fixtures.open({ resurrectionCooldownMs: COOLDOWN });
     const { attempts, brain } = crashing((attempt) => attempt === 1);
     const id = await runtime.spawn({ task: "once", brain });
-    await time.untilTimers();
-    time.advance(COOLDOWN);
+    await time.untilPending();
+    await time.advance(COOLDOWN);
     const [report] = await runtime.wait([id]);
     expect(attempts).toEqual([1, 2]);
     expect(report).toMatchObject({ status: "success", summary: "made it on attempt 2" });
@@ -82,7 +82,7 @@ describe("colony runtime: resurrection", () => {
     const [report] = await runtime.wait([id]);
     expect(report).toMatchObject({ status: "failed", error: "bad credentials" });
     expect(runs).toBe(1);
-    expect(time.timerCount).toBe(0);
+    expect(time.pending).toBe(0);
     const events = await workerEvents(db.events, id);
     expect(events.map((e) => e.type)).toEqual(["WorkerSpawned", "WorkerStarted", "WorkerFailed", "WorkerReported"]);
     expect(events[2]?.data).toEqual({ error: "bad credentials", fatal: true });
@@ -122,14 +122,14 @@ describe("colony runtime: resurrection", () => {
     const brains = new Brains();
     const crasher = await runtime.spawn({ task: "crasher", brain });
     const next = await runtime.spawn({ task: "next", brain: brains.brain });
-    await time.untilTimers();
+    await time.untilPending();
     // The crashed worker is still the colony's running one: the queued worker waits.
     expect(runtime.queuedIds).toEqual([next]);
     expect(brains.started).toEqual([]);
 
     const report = await runtime.stop(crasher);
     expect(report?.status).toBe("stopped");
-    expect(time.timerCount).toBe(0);
+    expect(time.pending).toBe(0);
     expect(await workerEventTypes(db.events, crasher)).toEqual([
       "WorkerSpawned",
       "WorkerStarted",

@@ -31,18 +31,18 @@ describe("colony runtime: result retention", () => {
     const live = await runtime.spawn({ task: "live", brain: brains.brain });
     brains.finish("a");
     await runtime.wait([a]);
-    time.advance(30_000);
+    await time.advance(30_000);
     const b = await runtime.spawn({ task: "b", brain: brains.brain });
     brains.finish("b");
     await runtime.wait([b]);
 
-    time.advance(30_000);
+    await time.advance(30_000);
     // a finished exactly 60 s ago: still within the bound.
     expect(runtime.result(a)).toBeDefined();
-    time.advance(1);
+    await time.advance(1);
     expect(runtime.result(a)).toBeUndefined();
     expect(runtime.result(b)).toBeDefined();
-    time.advance(30_000);
+    await time.advance(30_000);
     expect(runtime.result(b)).toBeUndefined();
     // The live worker has been running for over 90 s of this clock and is still listed.
     expect(runtime.workers().map((w) => [w.workerId, w.status])).toEqual([[live, "running"]]);

@@ -107,8 +107,8 @@ describe("colony runtime: spawn and wait", () => {
     brains.finish("fast");
     await runtime.wait([ids[0] as string]);
     const waiting = runtime.wait(ids, { timeoutMs: 5_000 });
-    await time.untilTimers();
-    time.advance(5_000);
+    await time.untilPending();
+    await time.advance(5_000);
     const [fast, slow] = await waiting;
     expect(fast).toMatchObject({ status: "success", summary: "fast done" });
     expect(slow).toMatchObject({ workerId: ids[1], status: "timeout", error: "timeout" });

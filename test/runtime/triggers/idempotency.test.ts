@@ -27,6 +27,7 @@ async function setUp(options: Partial<TriggerServiceOptions> = {}) {
     colonyId: COLONY_ID,
     spawn: spawn.spawn,
     clock: time,
+    timers: time,
     ids: sequentialIds("a"),
     secrets: (ref) => (ref === "GITHUB_SECRET" ? SECRET : undefined),
     idempotencyTtlMs: TTL_MS,
@@ -120,6 +121,7 @@ describe("idempotency keys", () => {
         colonyId: COLONY_ID,
         spawn: otherSpawn.spawn,
         clock: time,
+        timers: time,
         ids: sequentialIds("b"),
         secrets: () => SECRET,
         idempotencyTtlMs: TTL_MS,
@@ -194,6 +196,7 @@ describe("idempotency keys", () => {
         colonyId: COLONY_ID,
         spawn: spawn.spawn,
         clock: time,
+        timers: time,
         ids: sequentialIds("restarted"),
         secrets: () => SECRET,
         idempotencyTtlMs: TTL_MS,
@@ -237,11 +240,14 @@ describe("idempotency keys", () => {
       if (crash) throw new Error("process killed after WorkerSpawned");
       return result;
     };
+    // Another process: its own clock, serving as its timers too.
+    const otherTime = new ManualTime();
     const service2 = new TriggerService({
       store: db.events,
       colonyId: COLONY_ID,
       spawn: crashingAfterSpawn,
-      clock: new ManualTime(),
+      clock: otherTime,
+      timers: otherTime,
       ids: sequentialIds("c"),
       secrets: () => SECRET,
       idempotencyTtlMs: TTL_MS,

@@ -19,6 +19,7 @@ async function setUp() {
     colonyId: COLONY_ID,
     spawn: spawn.spawn,
     clock: time,
+    timers: time,
     ids: sequentialIds(),
   });
   await service.registerTrigger({ triggerId: "run-report", config: { kind: "manual" }, task: "write the report" });
@@ -37,11 +38,14 @@ async function setUpWithSecondProcess() {
   const fixture = await setUp();
   const connection = await openColonyDatabase(fixture.db.file, { warn: () => {} });
   const spawn = recordingSpawn(connection.events);
+  // Another process: its own clock, serving as its timers too.
+  const otherTime = new ManualTime();
   const service = new TriggerService({
     store: connection.events,
     colonyId: COLONY_ID,
     spawn: spawn.spawn,
-    clock: new ManualTime(),
+    clock: otherTime,
+    timers: otherTime,
     ids: sequentialIds("other"),
   });
   const other = Object.assign(service, { started: spawn.started, close: () => connection.close() });
@@ -132,6 +136,7 @@ describe("manual and api triggers", () => {
       colonyId: COLONY_ID,
       spawn: async () => ({ workerId: "someone-else" }),
       clock: time,
+      timers: time,
       ids: sequentialIds(),
     });
     await service.registerTrigger({ triggerId: "api", config: { kind: "api" }, task: "t" });

@@ -25,7 +25,7 @@ async function setUp(options: Partial<TriggerServiceOptions> = {}) {
     colonyId: COLONY_ID,
     spawn: spawn.spawn,
     clock: time,
-    scheduler: time,
+    timers: time,
     ids: sequentialIds(),
     isBusy: () => busy,
     onTimerSkipped: (skip) => skips.push(skip),
@@ -191,6 +191,7 @@ describe("timer triggers", () => {
       colonyId: COLONY_ID,
       spawn: spawn.spawn,
       clock: time,
+      timers: time,
       ids: sequentialIds("elsewhere"),
     });
     await elsewhere.removeTrigger("tick");

@@ -30,6 +30,7 @@ async function setUp() {
     colonyId: COLONY_ID,
     spawn: spawn.spawn,
     clock: time,
+    timers: time,
     ids: sequentialIds(),
     secrets: (ref) => secrets[ref],
   });
