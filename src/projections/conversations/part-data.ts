@@ -47,8 +47,8 @@ const sizeOf = (data: PartData) => data.content.length + ENTRY_OVERHEAD;
 const caches = new WeakMap<object, PartDataCache>();
 
 export function partCacheOf(db: object): PartDataCache {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new PartDataCache()));
+  const cache = caches.get(db) ?? new PartDataCache();
+  caches.set(db, cache);
   return cache;
 }
 
