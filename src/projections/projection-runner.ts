@@ -3,6 +3,7 @@ import type { RecordedEvent } from "../domain/envelope.js";
 import type { EventCatalogue } from "../domain/events/catalogue.js";
 import { catalogue as defaultCatalogue } from "../domain/events/catalogue.js";
 import type { EventStore } from "../domain/ports/event-store.js";
+import { KnownTypes } from "./known-types.js";
 import type { BatchRange, ProjectionStatus, ProjectionStore } from "./projection-store.js";
 
 export interface Progress {
@@ -35,9 +36,7 @@ function lowest(statuses: readonly ProjectionStatus[]): bigint {
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly batchMs: number;
-  private readonly catalogue: EventCatalogue;
-  private readonly warn: (message: string) => void;
-  private readonly warned = new Set<string>();
+  private readonly knownTypes: KnownTypes;
 
   constructor(
     private readonly events: EventStore,
@@ -46,8 +45,10 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.batchMs = options.batchMs ?? 20;
-    this.catalogue = options.catalogue ?? defaultCatalogue;
-    this.warn = options.warn ?? ((message) => console.warn(message));
+    this.knownTypes = new KnownTypes(
+      options.catalogue ?? defaultCatalogue,
+      options.warn ?? ((message) => console.warn(message)),
+    );
   }
 
   /** Folds everything after the lowest checkpoint up to `to` (default, and at most: the head now). */
@@ -103,14 +104,9 @@ export class ProjectionRunner {
   }
 
   private async apply(batch: readonly RecordedEvent[], range: BatchRange): Promise<void> {
-    const known = batch.filter((event) => {
-      if (this.catalogue.get(event.type)) return true;
-      if (!this.warned.has(event.type)) {
-        this.warned.add(event.type);
-        this.warn(`projections: skipping events of unknown type ${event.type} (first at position ${event.position})`);
-      }
-      return false;
-    });
-    await this.target.apply(known, range);
+    await this.target.apply(
+      batch.filter((event) => this.knownTypes.known(event)),
+      range,
+    );
   }
 }

@@ -3,30 +3,16 @@ import type { Kysely } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { type AnyProjection, handlerFor } from "../../projections/projection.js";
 import type { BatchRange, ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
-import { Placeholder, type Statement, type Write } from "../../projections/statement.js";
+import type { AnnouncedStatements, PreparedBatch } from "./prepared-batch.js";
 import { sqliteQueryBuilder } from "./query-builder.js";
 import type { InlineProjections } from "./sqlite-event-store.js";
+import { StatementCompiler } from "./statement-compiler.js";
 
 const CHECKPOINTS = "projection_checkpoints";
-
-/** A statement compiled for this store: its SQL and, per parameter, a placeholder or a constant. */
-interface Prepared {
-  readonly sql: string;
-  readonly slots: readonly unknown[];
-  readonly run: Database.Statement;
-}
 const LAST = 2n ** 63n - 1n;
 
-function bind(value: unknown): unknown {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (value === undefined) return null;
-  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array)) {
-    throw new TypeError(
-      `projection handlers must serialise objects before writing them (got ${JSON.stringify(value)})`,
-    );
-  }
-  return value;
-}
+/** Runs one projection's share of a batch: its writes for the events after its checkpoint. */
+type FoldOne = (projection: AnyProjection, index: number, checkpoint: bigint) => void;
 
 /**
  * Read models in a SQLite database (by default the log's own file), written through compiled
@@ -35,11 +21,11 @@ function bind(value: unknown): unknown {
 export class SqliteProjectionStore implements ProjectionStore, InlineProjections {
   private readonly q: Kysely<unknown> = sqliteQueryBuilder();
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly prepared = new Map<Statement, Prepared>();
+  private readonly compiler = new StatementCompiler();
   /** This store's projection names, as the JSON array its checkpoint update takes. */
   private readonly names: string;
   private readonly checkpoints = new Map<string, bigint>();
-  private readonly applyBatch: Database.Transaction<(events: readonly RecordedEvent[], range: BatchRange) => void>;
+  private readonly foldBatch: Database.Transaction<(range: BatchRange, foldOne: FoldOne) => void>;
 
   constructor(
     private readonly db: Database.Database,
@@ -51,7 +37,7 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
       names.add(p.name);
     }
     this.names = JSON.stringify([...names]);
-    this.applyBatch = db.transaction((events: readonly RecordedEvent[], range: BatchRange) => this.fold(events, range));
+    this.foldBatch = db.transaction((range: BatchRange, foldOne: FoldOne) => this.fold(range, foldOne));
   }
 
   get database(): Database.Database {
@@ -87,11 +73,36 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
   }
 
   async apply(events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
-    this.applyBatch.immediate(events, range);
+    this.foldBatch.immediate(range, this.handling(events));
   }
 
   applyWithin(events: readonly RecordedEvent[], range: BatchRange): void {
-    this.fold(events, range);
+    this.fold(range, this.handling(events));
+  }
+
+  /**
+   * Applies a batch whose handlers already ran (on a fold worker, see fold-in-worker.ts): the
+   * same transaction, checkpoints and skips as `apply`, only the writes are given ready-bound.
+   * `batch.writes` follows this store's projection order.
+   */
+  applyPrepared(batch: PreparedBatch, statements: AnnouncedStatements): void {
+    statements.learn(batch.statements);
+    this.foldBatch.immediate(batch, (_projection, index, checkpoint) => {
+      const writes = batch.writes[index] ?? [];
+      const after = Number(checkpoint);
+      for (let i = 0; i < writes.length; ) {
+        const position = writes[i] as number;
+        const { sql, parameters } = statements.get(writes[i + 1] as number);
+        const start = i + 2;
+        i = start + parameters;
+        if (position > after) this.statement(sql).run(...writes.slice(start, i));
+      }
+    });
+  }
+
+  /** The projections this store keeps, in the order `applyPrepared` expects their writes. */
+  get definitions(): readonly AnyProjection[] {
+    return this.projections;
   }
 
   lowestCheckpoint(): bigint {
@@ -120,19 +131,31 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
     if (this.db.open) this.db.close();
   }
 
-  private fold(events: readonly RecordedEvent[], { after, through }: BatchRange): void {
-    // Read inside the transaction: another process (a rebuild, say) may have moved one since.
-    this.loadCheckpoints();
-    for (const projection of this.projections) {
-      const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
-      if (through <= checkpoint || checkpoint < after) continue;
+  /** Runs the handlers here, on the events after each projection's checkpoint. */
+  private handling(events: readonly RecordedEvent[]): FoldOne {
+    return (projection, _index, checkpoint) => {
+      const parameters: unknown[] = [];
       for (const event of events) {
         if (event.position <= checkpoint) continue;
         const handler = handlerFor(projection, event.type);
-        if (handler) for (const write of handler(event)) this.write(write);
+        if (!handler) continue;
+        for (const write of handler(event)) {
+          parameters.length = 0;
+          this.statement(this.compiler.bindInto(write, parameters).sql).run(...parameters);
+        }
       }
+    };
+  }
+
+  private fold({ after, through }: BatchRange, foldOne: FoldOne): void {
+    // Read inside the transaction: another process (a rebuild, say) may have moved one since.
+    this.loadCheckpoints();
+    this.projections.forEach((projection, index) => {
+      const checkpoint = this.checkpoints.get(projection.name) ?? 0n;
+      if (through <= checkpoint || checkpoint < after) return;
+      foldOne(projection, index, checkpoint);
       this.checkpoints.set(projection.name, through);
-    }
+    });
     // One statement moves every checkpoint the loop above advanced: same condition, in SQL.
     this.statement(
       `UPDATE ${CHECKPOINTS} SET position = ? WHERE position >= ? AND position < ?
@@ -160,23 +183,7 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
     for (const row of rows) this.checkpoints.set(row.name, row.position);
   }
 
-  private write({ statement, values }: Write): void {
-    let prepared = this.prepared.get(statement);
-    if (!prepared) {
-      const { sql, parameters } = statement.build(this.q).compile();
-      prepared = { sql, slots: parameters, run: this.db.prepare(sql) };
-      this.prepared.set(statement, prepared);
-    }
-    const { sql, slots, run } = prepared;
-    const bound = slots.map((slot) => {
-      if (!(slot instanceof Placeholder)) return bind(slot);
-      if (!(slot.name in values)) throw new Error(`${sql}: no value for ${slot.name}`);
-      return bind(values[slot.name]);
-    });
-    run.run(...bound);
-  }
-
-  /** The store's own few statements, prepared on first use (their table may not exist before). */
+  /** Statements by their SQL, prepared on first use (their table may not exist before). */
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
