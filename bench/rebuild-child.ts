@@ -1,12 +1,13 @@
-import { openColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
+import { rebuildProjections } from "../src/adapters/sqlite/projection-maintenance.js";
 import { SqliteEventStore } from "../src/adapters/sqlite/sqlite-event-store.js";
+import { allProjections } from "../src/projections/read-models.js";
 import { seconds } from "./measure.js";
 
 /**
  * One measured pass over a log file, in its own process so its peak RSS is its own:
  * `scan <file>` reads every event through `readAll` (decoded, as the runner gets them);
- * `rebuild <file>` resets every registered projection and catches them all up from position 0,
- * the core of `colony projections rebuild`. Prints one JSON line of {@link PassResult}.
+ * `rebuild <file>` rebuilds every registered projection from position 0 as
+ * `colony projections rebuild` does (in two threads: fold-in-worker.ts). Prints one JSON line of {@link PassResult}.
  */
 export interface PassResult {
   readonly events: number;
@@ -38,33 +39,30 @@ async function scan(file: string): Promise<Omit<PassResult, "peakRssBytes">> {
 
 async function rebuild(file: string): Promise<Omit<PassResult, "peakRssBytes">> {
   let warnings = 0;
-  const db = await openColonyDatabase(file, {
-    warn: (message) => {
-      if (warnings++ < 5) process.stderr.write(`rebuild: ${message}\n`);
-    },
-  });
+  const store = SqliteEventStore.open(file);
   try {
-    const names = (await db.projections.status()).map((s) => s.name);
     const startRssBytes = process.memoryUsage().rss;
     let events = 0;
     const elapsed = await seconds(async () => {
-      await db.projections.reset(names);
-      await db.runner.catchUp({
+      await rebuildProjections(store, store.database, allProjections, {
+        warn: (message) => {
+          if (warnings++ < 5) process.stderr.write(`rebuild: ${message}\n`);
+        },
         onProgress: (progress) => {
           events = progress.events;
         },
       });
     });
     const tables: Record<string, number> = {};
-    for (const name of db.events.database
+    for (const name of store.database
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('events', 'colonylog_log_schema')")
       .pluck()
       .all() as string[]) {
-      tables[name] = db.events.database.prepare(`SELECT count(*) FROM "${name}"`).pluck().get() as number;
+      tables[name] = store.database.prepare(`SELECT count(*) FROM "${name}"`).pluck().get() as number;
     }
     return { events, seconds: elapsed, startRssBytes, tables };
   } finally {
-    await db.close();
+    await store.close();
   }
 }
 

@@ -24,6 +24,21 @@ export interface RunnerOptions {
   readonly warn?: (message: string) => void;
 }
 
+/**
+ * Folds the events of (after, through] into the runner's store somewhere else than the runner's
+ * own loop (another thread, say), batch by batch, each committed with its checkpoints as `apply`
+ * commits it; `onBatch` hears of each, and may throw to stop the fold there.
+ */
+export type RangeFolder = (range: BatchRange, onBatch: (events: number, through: bigint) => void) => Promise<void>;
+
+export interface CatchUpOptions {
+  /** Last position to fold in (default, and at most: the head now). */
+  readonly to?: bigint;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Takes the fold over when it spans at least `minEvents` positions (where it pays to start it). */
+  readonly folder?: { readonly fold: RangeFolder; readonly minEvents: number };
+}
+
 function lowest(statuses: readonly ProjectionStatus[]): bigint {
   return statuses.reduce((min, s) => (s.checkpoint < min ? s.checkpoint : min), statuses[0]?.checkpoint ?? 0n);
 }
@@ -52,14 +67,22 @@ export class ProjectionRunner {
   }
 
   /** Folds everything after the lowest checkpoint up to `to` (default, and at most: the head now). */
-  async catchUp(options: { to?: bigint; onProgress?: (progress: Progress) => void } = {}): Promise<bigint> {
+  async catchUp(options: CatchUpOptions = {}): Promise<bigint> {
     const start = lowest(await this.target.status());
     const head = await this.events.headPosition();
     // Never past the head: a checkpoint beyond it would skip the events written there later.
     const target = options.to !== undefined && options.to < head ? options.to : head;
     if (target <= start) return start;
-    let batch: RecordedEvent[] = [];
     let events = 0;
+    const { folder } = options;
+    if (folder && Number(target - start) >= folder.minEvents) {
+      await folder.fold({ after: start, through: target }, (count, through) => {
+        events += count;
+        options.onProgress?.({ events, position: through, target });
+      });
+      return target;
+    }
+    let batch: RecordedEvent[] = [];
     let position = start;
     const flush = async (through: bigint) => {
       await this.apply(batch, { after: position, through });

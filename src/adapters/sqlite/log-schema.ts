@@ -64,3 +64,19 @@ export function migrateLog(db: Database.Database, upTo = LOG_SCHEMA_VERSION): vo
     }).immediate();
   });
 }
+
+/**
+ * For a read-only connection, which must not migrate: the log must already be at this
+ * colonylog's schema (whoever opened it for writing migrated it).
+ */
+export function assertLogCurrent(db: Database.Database): void {
+  const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(LOG_VERSION_TABLE);
+  const version = table
+    ? ((db.prepare(`SELECT max(version) AS v FROM ${LOG_VERSION_TABLE}`).get() as { v: number | null }).v ?? 0)
+    : 0;
+  if (version !== LOG_SCHEMA_VERSION) {
+    throw new Error(
+      `${db.name}: the log is at schema ${version}, this colonylog reads ${LOG_SCHEMA_VERSION}; open it for writing once to migrate it`,
+    );
+  }
+}

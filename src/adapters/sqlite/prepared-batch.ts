@@ -64,16 +64,24 @@ export class BatchEncoder {
   }
 }
 
-/** What the applying side knows of the statements announced so far: id to SQL and parameter count. */
+/** An announced statement as the applying side keeps it. */
+export interface KnownStatement {
+  readonly sql: string;
+  readonly parameters: number;
+  /** The applying side's own prepared handle, cached here once made. */
+  prepared?: unknown;
+}
+
+/** What the applying side knows of the statements announced so far, by id. */
 export class AnnouncedStatements {
-  private readonly byId = new Map<number, { readonly sql: string; readonly parameters: number }>();
+  private readonly byId: KnownStatement[] = [];
 
   learn(statements: readonly AnnouncedStatement[]): void {
-    for (const [id, sql, parameters] of statements) this.byId.set(id, { sql, parameters });
+    for (const [id, sql, parameters] of statements) this.byId[id] = { sql, parameters };
   }
 
-  get(id: number): { readonly sql: string; readonly parameters: number } {
-    const statement = this.byId.get(id);
+  get(id: number): KnownStatement {
+    const statement = this.byId[id];
     if (!statement) throw new Error(`prepared batch uses statement ${id}, which was never announced`);
     return statement;
   }

@@ -3,6 +3,7 @@ import { ColonyError } from "../../domain/errors.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
 import type { AnyProjection } from "../../projections/projection.js";
 import { type Progress, ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
+import { workerFolder } from "./fold-in-worker.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 const CHECKPOINTS = "projection_checkpoints";
@@ -109,6 +110,11 @@ export interface RebuildOptions extends RunnerOptions {
   /** Last position to fold in (default, and at most: the head when the rebuild starts). */
   readonly to?: bigint;
   readonly onProgress?: (progress: Progress) => void;
+  /**
+   * Folds in a second thread (fold-in-worker.ts) when at least this many positions are to be
+   * folded; default WORKER_FOLD_MIN_EVENTS, Infinity to stay on this thread.
+   */
+  readonly offThreadFrom?: number;
 }
 
 /**
@@ -143,7 +149,9 @@ async function preparedStore(db: Database.Database, projections: readonly AnyPro
   return store;
 }
 
+/** Long folds take a second thread (fold-in-worker.ts) where they can; short ones stay on this one. */
 function fold(events: EventStore, store: SqliteProjectionStore, options: RebuildOptions): Promise<bigint> {
-  const { to, onProgress, ...runnerOptions } = options;
-  return new ProjectionRunner(events, store, runnerOptions).catchUp({ to, onProgress });
+  const { to, onProgress, offThreadFrom, ...runnerOptions } = options;
+  const folder = workerFolder(store.database, store, { ...runnerOptions, minEvents: offThreadFrom });
+  return new ProjectionRunner(events, store, runnerOptions).catchUp({ to, onProgress, folder });
 }

@@ -22,7 +22,7 @@ import { compileFilter } from "../event-store-kit/event-filter.js";
 import { readLimit, readPosition } from "../event-store-kit/read-options.js";
 import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
-import { migrateLog } from "./log-schema.js";
+import { assertLogCurrent, migrateLog } from "./log-schema.js";
 import { openDatabase, type SqliteConnectionOptions } from "./open-database.js";
 import {
   EVENT_ID_HEX,
@@ -77,7 +77,8 @@ export class SqliteEventStore implements EventStore {
 
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     const db = openDatabase(file, options);
-    migrateLog(db);
+    if (options.readonly) assertLogCurrent(db);
+    else migrateLog(db);
     return new SqliteEventStore(db, options);
   }
 
@@ -167,12 +168,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    yield* this.paged(
-      readPosition("from", options.from ?? 0n),
-      options.limit,
-      (from, count) => this.readPage(from, count),
-      ([position]) => position + 1n,
-    );
+    yield* this.readAllSync(options);
   }
 
   subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
@@ -209,13 +205,26 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
+  /**
+   * `readAll` without a promise per event, for code of this adapter that has a thread of its own
+   * to block (the fold worker): better-sqlite3 reads synchronously anyway.
+   */
+  readAllSync(options: ReadAllOptions = {}): Iterable<RecordedEvent> {
+    return this.paged(
+      readPosition("from", options.from ?? 0n),
+      options.limit,
+      (from, count) => this.readPage(from, count),
+      ([position]) => position + 1n,
+    );
+  }
+
   /** Yields rows page by page from `start`, each page read only once the last is consumed. */
-  private async *paged(
+  private *paged(
     start: bigint,
     limit: number | undefined,
     read: (cursor: bigint, count: number) => Row[],
     after: (last: Row) => bigint,
-  ): AsyncGenerator<RecordedEvent> {
+  ): Generator<RecordedEvent> {
     let remaining = limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", limit);
     let cursor = start;
     while (remaining > 0) {

@@ -92,10 +92,12 @@ export class SqliteProjectionStore implements ProjectionStore, InlineProjections
       const after = Number(checkpoint);
       for (let i = 0; i < writes.length; ) {
         const position = writes[i] as number;
-        const { sql, parameters } = statements.get(writes[i + 1] as number);
+        const known = statements.get(writes[i + 1] as number);
         const start = i + 2;
-        i = start + parameters;
-        if (position > after) this.statement(sql).run(...writes.slice(start, i));
+        i = start + known.parameters;
+        if (position <= after) continue;
+        known.prepared ??= this.statement(known.sql);
+        (known.prepared as Database.Statement).run(writes.slice(start, i));
       }
     });
   }
