@@ -1,18 +1,13 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError as CommanderInvalidArgument } from "commander";
 import { InvalidTaskSeedError } from "../../domain/deciders/task-seed.js";
 import { ColonyError } from "../../domain/errors.js";
 import { ColonyName } from "../../domain/events/fields.js";
-import { ledgerProjection } from "../../projections/ledger/ledger-projection.js";
 import type { LedgerTaskView } from "../../runtime/ledger/ledger-reads.js";
 import { inSnakeCase, tasksFromSnakeCase } from "../../runtime/ledger/snake-case-tasks.js";
-import { TaskLedger } from "../../runtime/ledger/task-ledger.js";
-import { type ColonyDatabase, openColonyDatabase } from "../sqlite/open-colony-database.js";
-import { systemClock } from "../system/system-clock.js";
-import { UuidV7Generator } from "../system/uuid-v7.js";
 import { type CliIo, LineOutput, writeChunk } from "./io.js";
-import { DEFAULT_DB, NoLogError } from "./open-store.js";
+import { colonyIdOf, openLedger } from "./open-ledger.js";
+import { DEFAULT_DB } from "./open-store.js";
 
 export interface SeedOptions {
   readonly db: string;
@@ -137,31 +132,10 @@ async function inFileTerms<T>(file: string, work: () => Promise<T> | T): Promise
   }
 }
 
-async function openLedger(dbPath: string, mustExist: boolean): Promise<{ db: ColonyDatabase; ledger: TaskLedger }> {
-  if (mustExist && !existsSync(dbPath)) throw new NoLogError(dbPath);
-  if (existsSync(dbPath) && statSync(dbPath).isDirectory()) {
-    throw new ColonyError("cannot_open_log", `cannot open log at ${dbPath}: it is a directory`, { path: dbPath });
-  }
-  let db: ColonyDatabase;
-  try {
-    // Only the ledger, folded inline: the claims and lists read it back at once.
-    db = await openColonyDatabase(resolve(dbPath), {
-      projections: [ledgerProjection],
-      inline: [ledgerProjection.name],
-      warn: () => {},
-    });
-  } catch (error) {
-    if (error instanceof ColonyError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ColonyError("cannot_open_log", `cannot open log at ${dbPath}: ${reason}`, { path: dbPath, reason });
-  }
-  return { db, ledger: new TaskLedger(db, { clock: systemClock, ids: new UuidV7Generator() }) };
-}
-
 export async function runSeed(file: string, options: SeedOptions, io: CliIo): Promise<void> {
   // Checked whole before the database is opened: an invalid file does not even create it.
   const tasks = inFileTermsSync(file, () => tasksFromSnakeCase(readJson(file)));
-  const { db, ledger } = await openLedger(options.db, false);
+  const { db, ledger } = await openLedger(options.db, { mustExist: false });
   try {
     const result = await inFileTerms(file, () => ledger.seedNamedColony(options.colony, tasks, { source: "cli" }));
     const text = options.json
@@ -192,14 +166,9 @@ function readJson(file: string): unknown {
 }
 
 export async function runList(options: ListOptions, io: CliIo): Promise<void> {
-  const { db, ledger } = await openLedger(options.db, true);
+  const { db, ledger } = await openLedger(options.db, { mustExist: true });
   try {
-    const colonyId = await ledger.colonyIdByName(options.colony);
-    if (colonyId === undefined) {
-      throw new ColonyError("colony_not_found", `no colony named ${options.colony} in ${options.db}`, {
-        colony: options.colony,
-      });
-    }
+    const colonyId = await colonyIdOf(ledger, options.colony, options.db);
     const tasks = await ledger.tasks(colonyId);
     if (options.json) {
       await writeChunk(io.stdout, `${JSON.stringify({ colony: { id: colonyId, name: options.colony }, tasks })}\n`);

@@ -84,6 +84,30 @@ export async function staleClaimIds(
   return rows.map((r) => r.id);
 }
 
+/** A colony's tasks not yet done or failed, by status. */
+export interface UnfinishedCounts {
+  readonly pending: number;
+  readonly claimed: number;
+  readonly in_progress: number;
+}
+
+/**
+ * How many of the colony's tasks are still pending, claimed or in progress: what a worker pool
+ * draining the colony waits on. Only unfinished rows are read (idx_tasks_status), however many
+ * tasks the colony has finished.
+ */
+export async function unfinishedCounts(db: Kysely<LedgerReadModel>, colonyId: string): Promise<UnfinishedCounts> {
+  const rows = await db
+    .selectFrom("tasks")
+    .select((eb) => ["status", eb.fn.countAll<number>().as("count")])
+    .where("status", "in", ["pending", "claimed", "in_progress"])
+    .where("colony_id", "=", colonyId)
+    .groupBy("status")
+    .execute();
+  const count = (status: LedgerTaskStatus) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+  return { pending: count("pending"), claimed: count("claimed"), in_progress: count("in_progress") };
+}
+
 /** The colony a name belongs to: the ledger records every colony's name in colony_meta. */
 export async function colonyIdByName(db: Kysely<LedgerReadModel>, name: string): Promise<string | undefined> {
   const row = await db

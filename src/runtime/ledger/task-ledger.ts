@@ -26,6 +26,8 @@ import {
   colonyTasks,
   type LedgerTaskView,
   pendingCandidates,
+  type UnfinishedCounts,
+  unfinishedCounts,
 } from "./ledger-reads.js";
 import { type NamedSeedResult, seedNamedColony } from "./named-colony.js";
 import { type ReclaimOptions, type ReclaimResult, reclaimStale } from "./reclaim-stale.js";
@@ -170,6 +172,11 @@ export class TaskLedger<DB extends LedgerReadModel = LedgerReadModel> {
   /** The colony's ledger, in claim order, with steps and SOP items. */
   tasks(colonyId: string): Promise<LedgerTaskView[]> {
     return colonyTasks(this.context.ledger, colonyId);
+  }
+
+  /** How many of the colony's tasks are pending, claimed or in progress. */
+  unfinished(colonyId: string): Promise<UnfinishedCounts> {
+    return unfinishedCounts(this.context.ledger, colonyId);
   }
 
   colonyIdByName(name: string): Promise<string | undefined> {
