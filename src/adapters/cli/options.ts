@@ -17,3 +17,15 @@ export function checkStreamId(value: string): string {
   parseStreamId(value);
   return value;
 }
+
+/** A commander parser for a whole number from `min` to `max`; `what` names the unit in the message. */
+export function wholeNumber(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const text = value.trim();
+    const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new CommanderInvalidArgument(`expected a whole number of ${what} from ${min} to ${max}`);
+    }
+    return n;
+  };
+}

@@ -9,6 +9,7 @@ import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
 import { addProjectionsCommand } from "./projections-command.js";
 import { addTasksCommand } from "./tasks-command.js";
+import { addWorkerCommand } from "./worker-command.js";
 
 export type { CliIo } from "./io.js";
 
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
   addProjectionsCommand(program, io);
   addInspectCommand(program, io);
   addTasksCommand(program, io);
+  addWorkerCommand(program, io);
   return program;
 }
 
