@@ -61,21 +61,30 @@ async function foldInWorker(
   const warn = options.warn ?? ((message: string) => console.warn(message));
   try {
     await new Promise<void>((resolve, reject) => {
+      // Once settled, batches still queued on the port are not applied: a stop is a stop.
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
       worker.on("message", (message: FoldWorkerMessage) => {
+        if (settled) return;
         try {
           if (message.kind === "warn") warn(message.message);
-          else if (message.kind === "done") resolve();
+          else if (message.kind === "done") settle();
           else {
             store.applyPrepared(message.batch, statements);
             worker.postMessage(CREDIT);
             onBatch(message.batch.events, message.batch.through);
           }
         } catch (error) {
-          reject(error);
+          settle(error);
         }
       });
-      worker.on("error", reject);
-      worker.on("exit", (code) => reject(new Error(`the fold worker stopped (exit code ${code}) before it was done`)));
+      worker.on("error", settle);
+      worker.on("exit", (code) => settle(new Error(`the fold worker stopped (exit code ${code}) before it was done`)));
     });
   } finally {
     await worker.terminate();
