@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { ColonyError } from "../../domain/errors.js";
 import type { AnyProjection } from "../../projections/projection.js";
 import type { RangeFolder } from "../../projections/projection-runner.js";
 import { allProjections } from "../../projections/read-models.js";
@@ -16,6 +17,8 @@ export interface WorkerFoldOptions {
 
 /** Batches the worker may have ready while this thread applies one. */
 const AHEAD = 2;
+/** The worker's old-generation heap. */
+const WORKER_HEAP_MB = 128;
 /** Below this many positions the worker's start-up costs more than the second thread saves. */
 export const WORKER_FOLD_MIN_EVENTS = 20_000;
 
@@ -56,7 +59,13 @@ async function foldInWorker(
     batchSize: options.batchSize ?? 1000,
     credit: AHEAD,
   };
-  const worker = new Worker(workerEntry(), { workerData: data });
+  // Capped, since V8 otherwise lets the worker's heap grow with the garbage of a long fold
+  // (measured: ~100 MB more peak RSS over a million events), while what it holds live is a page
+  // and a batch.
+  const worker = new Worker(workerEntry(), {
+    workerData: data,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
   const statements = new AnnouncedStatements();
   const warn = options.warn ?? ((message: string) => console.warn(message));
   try {
@@ -83,11 +92,23 @@ async function foldInWorker(
           settle(error);
         }
       });
-      worker.on("error", settle);
+      worker.on("error", (error: Error & { code?: string }) =>
+        settle(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? new FoldWorkerOutOfMemoryError(data.batchSize) : error),
+      );
       worker.on("exit", (code) => settle(new Error(`the fold worker stopped (exit code ${code}) before it was done`)));
     });
   } finally {
     await worker.terminate();
+  }
+}
+
+export class FoldWorkerOutOfMemoryError extends ColonyError<"fold_worker_out_of_memory"> {
+  constructor(batchSize: number) {
+    super(
+      "fold_worker_out_of_memory",
+      `the fold worker ran out of its ${WORKER_HEAP_MB} MB heap with batches of ${batchSize} events (very large events?): what was committed stays, run again with a smaller --batch-size`,
+      { heapMb: WORKER_HEAP_MB, batchSize },
+    );
   }
 }
 
