@@ -173,6 +173,19 @@ export function spawnColony(args: string[]): ChildProcess {
   });
 }
 
+/** What a child has printed so far, on each stream. */
+export function output(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+    stdout += d;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+  });
+  return { stdout: () => stdout, stderr: () => stderr };
+}
+
 export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -3,25 +3,13 @@ import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toEventJson } from "../../../src/adapters/cli/event-json.js";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
-import { appendTo, seed, spawnColony, tempDir, until } from "./helpers.js";
+import { appendTo, output, seed, spawnColony, tempDir, until } from "./helpers.js";
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
   tmp = tempDir();
 });
 afterEach(() => tmp.remove());
-
-function output(child: ReturnType<typeof spawnColony>): { stdout: () => string; stderr: () => string } {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
-  });
-  return { stdout: () => stdout, stderr: () => stderr };
-}
 
 async function exitCode(child: ReturnType<typeof spawnColony>): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteEventStore } from "../../../src/adapters/sqlite/sqlite-event-store.js";
-import { cli, collect, repoRoot, spawnColony, tempDir, until } from "./helpers.js";
+import { cli, collect, output, repoRoot, spawnColony, tempDir, until } from "./helpers.js";
 
 /**
  * `colony worker` as a process: drained, killed outright and restarted, stopped with SIGTERM.
@@ -35,16 +35,8 @@ interface Worker {
 function worker(db: string, colony: string, flags: string[]): Worker {
   const child = spawnColony(["worker", "--db", db, "--colony", colony, ...flags]);
   children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-    stderr += d;
-  });
   const exited = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | NodeJS.Signals | null);
-  return { stdout: () => stdout, stderr: () => stderr, exited, kill: (signal) => child.kill(signal) };
+  return { ...output(child), exited, kill: (signal) => child.kill(signal) };
 }
 
 async function seed(colony: string, tasks: unknown[]): Promise<string> {
