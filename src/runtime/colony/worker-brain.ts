@@ -10,6 +10,9 @@ export type Profile = z.output<typeof WorkerProfile>;
 export interface WorkerContext {
   readonly workerId: string;
   readonly colonyId: string;
+  /** The conversation recorded on the spawn: the agent loop writes its parts there. */
+  readonly conversationId: string;
+  readonly parentSessionId: string | null;
   readonly task: string;
   readonly input: JsonRecord;
   readonly profile: Profile;

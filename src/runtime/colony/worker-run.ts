@@ -67,6 +67,8 @@ async function runBrain(handle: WorkerHandle): Promise<Outcome> {
   const context: WorkerContext = {
     workerId: spawned.workerId,
     colonyId: spawned.colonyId,
+    conversationId: spawned.conversationId,
+    parentSessionId: spawned.parentSessionId,
     task: spawned.task,
     input: spawned.input,
     profile: spawned.profile,

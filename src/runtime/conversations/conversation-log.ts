@@ -48,7 +48,8 @@ const ATTEMPTS = 5;
  */
 export class ConversationLog {
   constructor(
-    private readonly events: EventStore,
+    /** The log it writes to, for callers that append a fork atomically with other streams. */
+    readonly events: EventStore,
     private readonly readModels: Kysely<ConversationsReadModel>,
     private readonly metadata: Omit<NewEventMetadata, "eventId" | "recordedAt"> = {},
   ) {}
@@ -62,25 +63,26 @@ export class ConversationLog {
   }
 
   /**
-   * A fork of the parent at `parentVersion` (default: the parent as it stands now); nothing is
-   * copied. Returns the version the fork was taken at.
+   * A fork of the parent as it stands now, with its first parts (a worker's task message), in one
+   * append; nothing of the parent is copied. Returns the parent version it was taken at.
    */
   async fork(
     conversationId: string,
     parentConversationId: string,
     owner: Owner,
     reason: string,
-    parentVersion?: number,
+    ...parts: readonly PartInput[]
   ): Promise<number> {
-    const at = parentVersion ?? (await this.head(parentConversationId)).version;
+    const parent = await this.head(parentConversationId);
     await this.events.append(
       streamId("conversation", conversationId),
-      [this.forkEvent(conversationId, parentConversationId, owner, reason, at)],
-      {
-        expectedVersion: "no_stream",
-      },
+      [
+        this.forkEvent(conversationId, parentConversationId, owner, reason, parent.version),
+        ...parts.map((part, i) => this.event({ type: "MessagePartAppended", data: { ...part, seq: parent.nextSeq + i } })),
+      ],
+      { expectedVersion: "no_stream" },
     );
-    return at;
+    return parent.version;
   }
 
   /** The fork's first event, for callers that append it atomically with other streams' events. */

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { TaskSeedInput } from "../../../domain/deciders/task-seed.js";
+import type { TaskLedger } from "../../ledger/task-ledger.js";
+import { type SpawnForkedDeps, spawnForked } from "../spawn-forked.js";
+import { defineTool, jsonResult, type Tool } from "../tool.js";
+
+export interface QueenToolDeps {
+  readonly spawn: SpawnForkedDeps;
+  readonly ledger: TaskLedger;
+  readonly colonyId: string;
+}
+
+/**
+ * The queen's own tools: seed her colony's queue, spawn workers that inherit her conversation,
+ * wait for their reports. Queen-only, so a worker forked from her conversation does not get them.
+ */
+export function queenTools(deps: QueenToolDeps): Tool[] {
+  return [
+    defineTool({
+      name: "seed_tasks",
+      description:
+        "Add tasks (goal, optional priority, payload, steps and SOP items) to the colony's queue, all at once.",
+      queenOnly: true,
+      input: z.strictObject({ tasks: z.array(TaskSeedInput).min(1) }),
+      run: async ({ tasks }) => {
+        const { taskIds } = await deps.ledger.seedTasks(deps.colonyId, tasks);
+        return jsonResult({ seeded: taskIds.length, task_ids: taskIds });
+      },
+    }),
+    defineTool({
+      name: "spawn_workers",
+      description: "Spawn workers that inherit this conversation and work on a task in the background.",
+      queenOnly: true,
+      input: z.strictObject({ task: z.string().min(1), count: z.number().int().min(1).max(64).optional() }),
+      run: async ({ task, count }, context) => {
+        const specs = Array.from({ length: count ?? 1 }, () => ({ task }));
+        const ids = await spawnForked(deps.spawn, context.conversationId, context.versionBeforeTurn, specs);
+        return jsonResult({ worker_ids: ids });
+      },
+    }),
+    defineTool({
+      name: "wait_for_reports",
+      description: "Wait for workers to report; stragglers past the timeout are stopped and reported as timeout.",
+      queenOnly: true,
+      input: z.strictObject({
+        worker_ids: z.array(z.string().min(1)).min(1),
+        timeout_seconds: z.number().positive().optional(),
+      }),
+      run: async ({ worker_ids, timeout_seconds }) => {
+        const reports = await deps.spawn.runtime.wait(
+          worker_ids,
+          timeout_seconds ? { timeoutMs: timeout_seconds * 1000 } : {},
+        );
+        return jsonResult(
+          reports.map((r) => ({ worker_id: r.workerId, status: r.status, summary: r.summary, error: r.error })),
+        );
+      },
+    }),
+  ];
+}
