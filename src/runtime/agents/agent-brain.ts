@@ -1,7 +1,7 @@
 import type { LlmProvider } from "../../domain/ports/llm-provider.js";
 import type { BrainReport, WorkerBrain, WorkerContext } from "../colony/worker-brain.js";
 import type { ConversationLog } from "../conversations/conversation-log.js";
-import { type AgentOutcome, type CallTool, runAgent } from "./agent-loop.js";
+import { type AgentOutcome, type AgentRun, type CallTool, runAgent } from "./agent-loop.js";
 import type { ToolRegistry } from "./tool.js";
 
 export interface AgentBrainOptions {
@@ -14,6 +14,7 @@ export interface AgentBrainOptions {
   readonly beforeModelCall?: (conversationId: string) => Promise<void>;
   readonly onDelta?: (workerId: string, text: string) => void;
   readonly callTool?: CallTool;
+  readonly onToolResult?: AgentRun["onToolResult"];
   /** Hears each run's outcome (the demo and replays read model calls and exits from it). */
   readonly onOutcome?: (workerId: string, outcome: AgentOutcome) => void;
 }
@@ -44,6 +45,7 @@ export function agentBrain(options: AgentBrainOptions): WorkerBrain {
         ...(options.onDelta ? { onDelta: (text: string) => options.onDelta?.(worker.workerId, text) } : {}),
         ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
         ...(options.callTool ? { callTool: options.callTool } : {}),
+        ...(options.onToolResult ? { onToolResult: options.onToolResult } : {}),
       });
       options.onOutcome?.(worker.workerId, outcome);
       if (!(worker.persistent && outcome.exit === "replied")) return brainReport(outcome);

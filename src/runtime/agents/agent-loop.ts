@@ -24,6 +24,8 @@ export interface AgentRun {
   /** Before each model call, with the conversation as it stands (compaction hooks in here). */
   readonly beforeModelCall?: (conversationId: string) => Promise<void>;
   readonly callTool?: CallTool;
+  /** Hears each tool part as it is appended (a replay compares them with the record). */
+  readonly onToolResult?: (call: LlmToolCall, content: string) => void;
 }
 
 export type AgentExit = "reported" | "escalated" | "replied" | "max_iterations" | "aborted";
@@ -115,6 +117,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
         ? { content: `not run: the agent already ended its run with ${ending.kind}` }
         : await settleCall(run.tools, call, context, callTool);
       await conversations.append(conversationId, { role: "tool", toolCallId: call.id, content: result.content });
+      run.onToolResult?.(call, result.content);
       if (!ending && result.effect && result.effect.kind !== "continue") ending = result.effect;
     }
     if (ending) return outcome(ending.kind === "report" ? "reported" : "escalated", ending);

@@ -41,6 +41,8 @@ export interface Tool<Input = unknown> {
   readonly input: z.ZodType<Input>;
   /** The queen's own tools (spawning, seeding a colony): a worker forked from her does not get them. */
   readonly queenOnly?: boolean;
+  /** Safe to run again in a recorded replay: no side effect, same result (the tools that end a run). */
+  readonly replayable?: boolean;
   run(input: Input, context: ToolContext): Promise<ToolResult>;
 }
 

@@ -5,6 +5,7 @@ import { defineTool, jsonResult, type Tool } from "../tool.js";
 export const reportToParent: Tool = defineTool({
   name: "report_to_parent",
   description: "Finish your task: report its status, a short summary and any data to your parent.",
+  replayable: true,
   input: z.strictObject({
     status: z.enum(["success", "partial", "failed"]),
     summary: z.string().min(1),
@@ -18,6 +19,7 @@ export const reportToParent: Tool = defineTool({
 export const escalate: Tool = defineTool({
   name: "escalate",
   description: "Stop and hand a question or blocker to your parent when you cannot go on alone.",
+  replayable: true,
   input: z.strictObject({ reason: z.string().min(1) }),
   run: async ({ reason }) => jsonResult({ escalated: true }, { kind: "escalate", reason }),
 });
