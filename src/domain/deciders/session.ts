@@ -134,7 +134,7 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
       if (active.length >= command.maxConcurrent) {
         throw refuseSession(
           "delegation_capacity_reached",
-          `session ${sessionId} has ${active.length} delegations running (cap ${command.maxConcurrent}); wait for one to finish`,
+          `session ${sessionId} is at its cap of background delegations (${active.length} running, cap ${command.maxConcurrent}): wait for one to finish or interrupt one, then dispatch again`,
           { sessionId, running: active.length, maxConcurrent: command.maxConcurrent, runningDelegationIds: active },
         );
       }
