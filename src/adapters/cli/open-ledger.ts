@@ -2,6 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ColonyError } from "../../domain/errors.js";
 import { ledgerProjection } from "../../projections/ledger/ledger-projection.js";
+import type { AnyProjection } from "../../projections/projection.js";
+import { allProjections } from "../../projections/read-models.js";
 import { TaskLedger } from "../../runtime/ledger/task-ledger.js";
 import { type ColonyDatabase, openColonyDatabase } from "../sqlite/open-colony-database.js";
 import { systemClock } from "../system/system-clock.js";
@@ -20,16 +22,28 @@ export async function openLedger(
   dbPath: string,
   options: OpenLedgerOptions,
 ): Promise<{ db: ColonyDatabase; ledger: TaskLedger }> {
+  // Only the ledger, folded inline: the claims and lists read it back at once.
+  const db = await openColonyFile(dbPath, { ...options, projections: [ledgerProjection] });
+  return { db, ledger: new TaskLedger(db, { clock: systemClock, ids: new UuidV7Generator() }) };
+}
+
+/**
+ * The SQLite file with these projections (default all) folded inline, the ways opening can fail
+ * turned into one-line errors.
+ */
+export async function openColonyFile(
+  dbPath: string,
+  options: OpenLedgerOptions & { readonly projections?: readonly AnyProjection[] },
+): Promise<ColonyDatabase> {
   if (options.mustExist && !existsSync(dbPath)) throw new NoLogError(dbPath);
   if (existsSync(dbPath) && statSync(dbPath).isDirectory()) {
     throw new ColonyError("cannot_open_log", `cannot open log at ${dbPath}: it is a directory`, { path: dbPath });
   }
-  let db: ColonyDatabase;
+  const projections = options.projections ?? allProjections;
   try {
-    // Only the ledger, folded inline: the claims and lists read it back at once.
-    db = await openColonyDatabase(resolve(dbPath), {
-      projections: [ledgerProjection],
-      inline: [ledgerProjection.name],
+    return await openColonyDatabase(resolve(dbPath), {
+      projections,
+      inline: projections.map((p) => p.name),
       warn: () => {},
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });
@@ -38,7 +52,6 @@ export async function openLedger(
     const reason = error instanceof Error ? error.message : String(error);
     throw new ColonyError("cannot_open_log", `cannot open log at ${dbPath}: ${reason}`, { path: dbPath, reason });
   }
-  return { db, ledger: new TaskLedger(db, { clock: systemClock, ids: new UuidV7Generator() }) };
 }
 
 /** The id of the colony of this name, or a `colony_not_found` error naming the file. */

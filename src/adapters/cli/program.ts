@@ -1,13 +1,14 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { ColonyError } from "../../domain/errors.js";
-import { addDemoCommand } from "./demo-command.js";
+import { addDemoCommand } from "./demo/demo-command.js";
 import { addEventsCommand } from "./events-command.js";
 import { addExportCommand } from "./export-command.js";
 import { addImportCommand } from "./import-command.js";
 import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
 import { addProjectionsCommand } from "./projections-command.js";
+import { addReplayCommand } from "./replay-command.js";
 import { addTasksCommand } from "./tasks-command.js";
 import { addWorkerCommand } from "./worker-command.js";
 
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): Command {
   addProjectionsCommand(program, io);
   addInspectCommand(program, io);
   addTasksCommand(program, io);
+  addReplayCommand(program, io);
   addWorkerCommand(program, io);
   return program;
 }

@@ -62,7 +62,10 @@ export class ScriptedProvider implements LlmProvider {
       content,
       toolCalls,
       model: this.name,
-      usage: turn.usage ?? { inputTokens: estimateTokens(request), outputTokens: Math.ceil(content.length / 4) },
+      usage: turn.usage ?? {
+        inputTokens: estimateTokens(request),
+        outputTokens: Math.ceil((content.length + (toolCalls.length > 0 ? JSON.stringify(toolCalls).length : 0)) / 4),
+      },
       stopReason: toolCalls.length > 0 ? "tool_calls" : "end",
     };
   }

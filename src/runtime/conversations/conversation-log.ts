@@ -78,7 +78,9 @@ export class ConversationLog {
       streamId("conversation", conversationId),
       [
         this.forkEvent(conversationId, parentConversationId, owner, reason, parent.version),
-        ...parts.map((part, i) => this.event({ type: "MessagePartAppended", data: { ...part, seq: parent.nextSeq + i } })),
+        ...parts.map((part, i) =>
+          this.event({ type: "MessagePartAppended", data: { ...part, seq: parent.nextSeq + i } }),
+        ),
       ],
       { expectedVersion: "no_stream" },
     );

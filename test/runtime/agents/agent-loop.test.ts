@@ -102,7 +102,9 @@ describe("the agent loop", () => {
     const tools = (await colony.conversations.live("queen-c")).parts.filter((p) => p.role === "tool");
     expect(tools.map((p) => p.content)).toEqual([
       expect.stringMatching(/^error: invalid arguments for word_stats: path: .*string/),
-      expect.stringMatching(/^error: there is no tool named no_such_tool \(tools: read_file, word_stats, explode\)/),
+      expect.stringMatching(
+        /^error: there is no tool named no_such_tool \(tools: list_files, read_file, word_stats, explode\)/,
+      ),
       "error: explode failed: boom",
       expect.stringMatching(/^error: read_file failed: .*(outside|no file)/),
     ]);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, realpath } from "node:fs/promises";
+import { readdir, readFile, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
 import { defineTool, jsonResult, type Tool } from "../tool.js";
@@ -31,9 +31,21 @@ export function wordStats(text: string, top = 5) {
   };
 }
 
-/** read_file and word_stats over the files below `root`. */
+/** list_files, read_file and word_stats over the files below `root`. */
 export function fileTools(root: string): Tool[] {
   return [
+    defineTool({
+      name: "list_files",
+      description: "List the text files of the shared folder (names relative to it).",
+      input: z.strictObject({}),
+      run: async () => {
+        const names = (await readdir(await realpath(root), { withFileTypes: true }))
+          .filter((entry) => entry.isFile() && entry.name.endsWith(".txt"))
+          .map((entry) => entry.name)
+          .sort();
+        return jsonResult({ files: names });
+      },
+    }),
     defineTool({
       name: "read_file",
       description: "Read a text file (a path relative to the shared folder).",

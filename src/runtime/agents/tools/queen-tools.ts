@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { TaskSeedInput } from "../../../domain/deciders/task-seed.js";
+import type { DelegationService } from "../../delegation/delegation-service.js";
 import type { TaskLedger } from "../../ledger/task-ledger.js";
-import { type SpawnForkedDeps, spawnForked } from "../spawn-forked.js";
+import { type SpawnForkedDeps, spawnForked, taskMessage } from "../spawn-forked.js";
 import { defineTool, jsonResult, type Tool } from "../tool.js";
 
 export interface QueenToolDeps {
   readonly spawn: SpawnForkedDeps;
   readonly ledger: TaskLedger;
   readonly colonyId: string;
+  /** Her session's background delegations; without it she has no `delegate` tool. */
+  readonly delegations?: DelegationService;
 }
 
 /**
@@ -15,7 +18,9 @@ export interface QueenToolDeps {
  * wait for their reports. Queen-only, so a worker forked from her conversation does not get them.
  */
 export function queenTools(deps: QueenToolDeps): Tool[] {
+  const delegations = deps.delegations;
   return [
+    ...(delegations ? [delegateTool(deps.spawn, delegations)] : []),
     defineTool({
       name: "seed_tasks",
       description:
@@ -57,4 +62,37 @@ export function queenTools(deps: QueenToolDeps): Tool[] {
       },
     }),
   ];
+}
+
+/**
+ * Background delegation as a tool: the child is a worker whose conversation forks the queen's
+ * (as a spawned worker's does), with the goal as its task; the tool returns the handle at once,
+ * and the completion arrives later as a turn of its own. At the session's cap it is refused,
+ * and the model reads why.
+ */
+function delegateTool(spawn: SpawnForkedDeps, delegations: DelegationService): Tool {
+  return defineTool({
+    name: "delegate",
+    description: "Hand a goal to a subagent in the background; its result arrives later as a new message.",
+    queenOnly: true,
+    input: z.strictObject({ goal: z.string().min(1), context: z.string().optional() }),
+    run: async ({ goal, context }, tool) => {
+      const conversationId = spawn.ids.uuid();
+      await spawn.conversations.events.appendMany([
+        spawn.conversations.forkAppend(
+          conversationId,
+          tool.conversationId,
+          { kind: "session", id: delegations.sessionId },
+          "delegation",
+          tool.versionBeforeTurn,
+        ),
+      ]);
+      await spawn.conversations.append(conversationId, {
+        role: "user",
+        content: taskMessage(context ? `${goal}\nContext: ${context}` : goal),
+      });
+      const handle = await delegations.dispatch({ goal, context: context ?? "", brain: spawn.brain, conversationId });
+      return jsonResult({ delegation_id: handle.delegationId, worker_id: handle.workerId });
+    },
+  });
 }

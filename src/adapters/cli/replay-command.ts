@@ -1,0 +1,147 @@
+import type { Command } from "commander";
+import type { Kysely } from "kysely";
+import { ColonyError, InvalidArgumentError } from "../../domain/errors.js";
+import { type ReplayMode, type ReplayOutcome, replay, UnknownWorkerError } from "../../runtime/agents/replay/replay.js";
+import { colonyToolKit } from "../../runtime/agents/tool-kit.js";
+import { ColonyRuntime } from "../../runtime/colony/index.js";
+import type { Profile } from "../../runtime/colony/worker-brain.js";
+import { ConversationLog } from "../../runtime/conversations/conversation-log.js";
+import { TaskLedger } from "../../runtime/ledger/task-ledger.js";
+import { providerFromEnv } from "../llm/provider-from-env.js";
+import { systemClock } from "../system/system-clock.js";
+import { systemTimers } from "../system/system-timers.js";
+import { UuidV7Generator } from "../system/uuid-v7.js";
+import { type CliIo, writeChunk } from "./io.js";
+import { openColonyFile } from "./open-ledger.js";
+import { DEFAULT_DB } from "./open-store.js";
+import { wholeNumber } from "./options.js";
+
+interface ReplayOptions {
+  readonly db: string;
+  readonly from?: number;
+  readonly mode: string;
+  readonly json?: boolean;
+}
+
+export class ReplayDivergedError extends ColonyError<"replay_diverged"> {
+  constructor(outcome: ReplayOutcome) {
+    super(
+      "replay_diverged",
+      `the recorded replay of ${outcome.originalWorkerId} did not reproduce it (${outcome.divergences.length} divergences)`,
+      { workerId: outcome.workerId, divergences: outcome.divergences.length },
+    );
+  }
+}
+
+export function addReplayCommand(program: Command, io: CliIo): void {
+  program
+    .command("replay")
+    .description("run a worker again from a checkpoint of its conversation: answered from the record, or live")
+    .argument("<worker>", "the worker id")
+    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .option(
+      "--from <version>",
+      "the version of its conversation to fork at (default: its task message)",
+      wholeNumber(0, Number.MAX_SAFE_INTEGER, "versions"),
+    )
+    .option(
+      "--mode <mode>",
+      "recorded (the model and tools answer from the original run) or live (COLONY_MODEL)",
+      "recorded",
+    )
+    .option("--json", "the outcome as one JSON object")
+    .addHelpText(
+      "after",
+      `
+The replay forks the worker's conversation at --from and runs a new worker of the same colony on
+it, with the colony's tools. Recorded mode calls no model and re-runs no tool: it reports every
+point where the replay asks for what the record cannot answer alike (a divergence, with both
+sides), and exits 1 when the outcome is not reproduced. Live mode calls COLONY_MODEL again.
+
+Example:
+  colony replay 01a234c9-2c5f-7000-b91f-b7a63415df78 --db .colony/demo.db --from 19
+`,
+    )
+    .action(async (workerId: string, options: ReplayOptions) => {
+      if (options.mode !== "recorded" && options.mode !== "live") {
+        throw new InvalidArgumentError("--mode", `expected recorded or live, got ${JSON.stringify(options.mode)}`);
+      }
+      const mode: ReplayMode = options.mode;
+      const model = mode === "live" ? providerFromEnv() : undefined;
+      if (mode === "live" && !model)
+        throw new InvalidArgumentError("--mode", "a live replay needs COLONY_MODEL (openai:MODEL or anthropic:MODEL)");
+      const outcome = await replayWorker(options.db, workerId, mode, options.from, model);
+      await writeChunk(io.stdout, `${options.json ? JSON.stringify(outcome) : describe(outcome)}\n`);
+      if (mode === "recorded" && !outcome.reproduced) throw new ReplayDivergedError(outcome);
+    });
+}
+
+async function replayWorker(
+  dbPath: string,
+  workerId: string,
+  mode: ReplayMode,
+  fromVersion: number | undefined,
+  model: ReturnType<typeof providerFromEnv>,
+): Promise<ReplayOutcome> {
+  const db = await openColonyFile(dbPath, { mustExist: true });
+  // biome-ignore lint/suspicious/noExplicitAny: every read model is in this file; each service types its own (Kysely is invariant).
+  const readModels = db.readModels as Kysely<any>;
+  let runtime: ColonyRuntime | undefined;
+  try {
+    const worker = await readModels
+      .selectFrom("workers")
+      .select("colony_id")
+      .where("id", "=", workerId)
+      .executeTakeFirst();
+    if (!worker) throw new UnknownWorkerError(workerId);
+    const colonyId = worker.colony_id as string;
+    const colony = await readModels
+      .selectFrom("colonies")
+      .select("worker_profile")
+      .where("id", "=", colonyId)
+      .executeTakeFirst();
+    const profile = JSON.parse((colony?.worker_profile as string | undefined) ?? "{}") as Partial<Profile>;
+    const ids = new UuidV7Generator();
+    runtime = await ColonyRuntime.open(db.events, {
+      colonyId,
+      clock: systemClock,
+      ids,
+      timers: systemTimers,
+      ...(colony ? { defaultProfile: profile as Profile } : {}),
+    });
+    const filesRoot = String(profile.inputData?.files_root ?? process.cwd());
+    const kit = colonyToolKit({ filesRoot, ledger: new TaskLedger(db, { clock: systemClock, ids }), colonyId });
+    return await replay(
+      {
+        runtime,
+        conversations: new ConversationLog(db.events, readModels),
+        readModels,
+        ids,
+        tools: (w) => kit.worker(w.workerId),
+        ...(model ? { model } : {}),
+      },
+      workerId,
+      { mode, ...(fromVersion === undefined ? {} : { fromVersion }) },
+    );
+  } finally {
+    await runtime?.close();
+    await db.close();
+  }
+}
+
+function describe(outcome: ReplayOutcome): string {
+  const lines = [
+    `${outcome.mode} replay of worker ${outcome.originalWorkerId} from version ${outcome.fromVersion}: worker ${outcome.workerId}, conversation ${outcome.conversationId}`,
+    `  original: ${outcome.original.status ?? "(no report)"}  "${outcome.original.summary ?? ""}"`,
+    `  replay:   ${outcome.report.status}  "${outcome.report.summary}"`,
+    outcome.mode === "recorded"
+      ? `  ${outcome.reproduced ? "reproduced" : "NOT reproduced"}; ${outcome.divergences.length} divergences`
+      : "  live: the model was called again",
+  ];
+  for (const d of outcome.divergences) {
+    lines.push(`  divergence at model call ${d.call} (${d.kind}): ${d.message}`);
+    lines.push(`    recorded: ${JSON.stringify(d.recorded)}`);
+    lines.push(`    now:      ${JSON.stringify(d.now)}`);
+  }
+  return lines.join("\n");
+}
