@@ -1,6 +1,8 @@
 import type { LlmProvider } from "../../domain/ports/llm-provider.js";
 import type { BrainReport, WorkerBrain, WorkerContext } from "../colony/worker-brain.js";
+import type { Compactor } from "../compaction/compactor.js";
 import type { ConversationLog } from "../conversations/conversation-log.js";
+import type { LiveBus } from "../live-bus.js";
 import { type AgentOutcome, type AgentRun, type CallTool, runAgent } from "./agent-loop.js";
 import type { ToolRegistry } from "./tool.js";
 
@@ -11,8 +13,9 @@ export interface AgentBrainOptions {
   readonly tools: (worker: WorkerContext) => ToolRegistry;
   /** Used when the worker's profile sets no maxIterations. Default 40. */
   readonly maxIterations?: number;
-  readonly beforeModelCall?: (conversationId: string) => Promise<void>;
-  readonly onDelta?: (workerId: string, text: string) => void;
+  /** Compacts the worker's conversation before a model call when it nears its limit. */
+  readonly compactor?: Pick<Compactor, "compactIfNeeded">;
+  readonly bus?: LiveBus;
   readonly callTool?: CallTool;
   readonly onToolResult?: AgentRun["onToolResult"];
   /** Hears each run's outcome (the demo and replays read model calls and exits from it). */
@@ -25,6 +28,7 @@ export interface AgentBrainOptions {
  * from the log. The overseer (persistent) answers each injected message in turn until stopped.
  */
 export function agentBrain(options: AgentBrainOptions): WorkerBrain {
+  const { compactor } = options;
   return async (worker) => {
     const tools = options.tools(worker);
     let waiting: readonly string[] = [];
@@ -42,8 +46,8 @@ export function agentBrain(options: AgentBrainOptions): WorkerBrain {
           waiting = [];
           return input;
         },
-        ...(options.onDelta ? { onDelta: (text: string) => options.onDelta?.(worker.workerId, text) } : {}),
-        ...(options.beforeModelCall ? { beforeModelCall: options.beforeModelCall } : {}),
+        ...(options.bus ? { bus: options.bus } : {}),
+        ...(compactor ? { beforeModelCall: async (id: string) => void (await compactor.compactIfNeeded(id)) } : {}),
         ...(options.callTool ? { callTool: options.callTool } : {}),
         ...(options.onToolResult ? { onToolResult: options.onToolResult } : {}),
       });

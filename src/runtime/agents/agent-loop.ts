@@ -1,6 +1,7 @@
 import type { LlmProvider, LlmToolCall, LlmUsage } from "../../domain/ports/llm-provider.js";
 import type { JsonValue } from "../colony/worker-brain.js";
 import type { ConversationLog, PartInput } from "../conversations/conversation-log.js";
+import type { LiveBus } from "../live-bus.js";
 import { llmRequest } from "./llm-request.js";
 import type { Tool, ToolContext, ToolEffect, ToolRegistry, ToolResult } from "./tool.js";
 
@@ -19,8 +20,8 @@ export interface AgentRun {
   readonly signal?: AbortSignal;
   /** Messages injected since the last call; drained only at a turn boundary. */
   readonly nextInput?: () => readonly string[];
-  /** Text as the model streams it (ephemeral). */
-  readonly onDelta?: (text: string) => void;
+  /** Where the model's text is streamed as it comes, and tool calls are announced as they start. */
+  readonly bus?: LiveBus;
   /** Before each model call, with the conversation as it stands (compaction hooks in here). */
   readonly beforeModelCall?: (conversationId: string) => Promise<void>;
   readonly callTool?: CallTool;
@@ -53,7 +54,7 @@ const runTool: CallTool = (tool, input, _call, context) => tool.run(input, conte
  * is appended only before a model call, so it never lands between a tool call and its result.
  */
 export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
-  const { conversations, conversationId, signal } = run;
+  const { conversations, conversationId, signal, bus, agentId } = run;
   const maxIterations = run.maxIterations ?? 40;
   const callTool = run.callTool ?? runTool;
   const base = { agentId: run.agentId, conversationId, signal: signal ?? new AbortController().signal };
@@ -87,7 +88,9 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     try {
       response = await run.model.complete(llmRequest(live, run.tools.specs()), {
         ...(signal ? { signal } : {}),
-        ...(run.onDelta ? { onDelta: run.onDelta } : {}),
+        ...(bus
+          ? { onDelta: (text: string) => bus.publish({ kind: "text_delta", agentId, conversationId, text }) }
+          : {}),
       });
     } catch (error) {
       if (signal?.aborted) return outcome("aborted");
@@ -113,6 +116,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     let ending: ToolEffect | undefined;
     for (const call of response.toolCalls) {
       toolCalls++;
+      bus?.publish({ kind: "tool_call_started", agentId, conversationId, toolCallId: call.id, name: call.name });
       const result = ending
         ? { content: `not run: the agent already ended its run with ${ending.kind}` }
         : await settleCall(run.tools, call, context, callTool);

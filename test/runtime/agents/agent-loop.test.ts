@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ScriptedProvider } from "../../../src/adapters/llm/scripted-provider.js";
+import { systemClock } from "../../../src/adapters/system/system-clock.js";
+import { systemTimers } from "../../../src/adapters/system/system-timers.js";
 import type { LlmRequest } from "../../../src/domain/ports/llm-provider.js";
+import { agentBrain } from "../../../src/runtime/agents/agent-brain.js";
 import { runAgent } from "../../../src/runtime/agents/agent-loop.js";
+import { spawnForked } from "../../../src/runtime/agents/spawn-forked.js";
 import { defineTool, ToolRegistry } from "../../../src/runtime/agents/tool.js";
 import { fileTools } from "../../../src/runtime/agents/tools/file-tools.js";
 import { escalate, reportToParent } from "../../../src/runtime/agents/tools/report-tools.js";
+import { Compactor } from "../../../src/runtime/compaction/compactor.js";
+import { LiveBus, type LiveSignal } from "../../../src/runtime/live-bus.js";
 import { agentColonies } from "../../support/agent-colony.js";
 
 const open = agentColonies();
@@ -174,5 +180,80 @@ describe("the agent loop", () => {
       signal: controller.signal,
     });
     expect(outcome).toMatchObject({ exit: "aborted", modelCalls: 1 });
+  });
+});
+
+describe("the agent loop's surroundings", () => {
+  it("streams text and announces tool calls on the live bus", async () => {
+    const colony = await open();
+    const bus = new LiveBus();
+    const signals: LiveSignal[] = [];
+    const subscription = bus.signals.subscribe((s) => signals.push(s));
+    const model = new ScriptedProvider([
+      { content: "Reading it now.", toolCalls: [{ name: "read_file", arguments: { path: "a.txt" }, id: "c1" }] },
+      { content: "Done." },
+    ]);
+    await runAgent({
+      agentId: "q1",
+      conversationId: "queen-c",
+      conversations: colony.conversations,
+      model,
+      tools: new ToolRegistry(fileTools(colony.files)),
+      bus,
+    });
+    subscription.unsubscribe();
+    expect(signals).toEqual([
+      { kind: "text_delta", agentId: "q1", conversationId: "queen-c", text: "Reading " },
+      { kind: "text_delta", agentId: "q1", conversationId: "queen-c", text: "it " },
+      { kind: "text_delta", agentId: "q1", conversationId: "queen-c", text: "now." },
+      { kind: "tool_call_started", agentId: "q1", conversationId: "queen-c", toolCallId: "c1", name: "read_file" },
+      { kind: "text_delta", agentId: "q1", conversationId: "queen-c", text: "Done." },
+    ]);
+  });
+
+  it("compacts a worker's conversation before a model call once it nears its limit, and the worker goes on", async () => {
+    const colony = await open();
+    await colony.conversations.start("small", { kind: "queen", id: "q1" }, "You are the queen.", {
+      maxContextTokens: 400,
+      compactionBufferTokens: 0,
+      compactionRatio: 0,
+    });
+    await colony.conversations.append("small", { role: "user", content: "Read a.txt a few times." });
+    const compactor = new Compactor({
+      events: colony.db.events,
+      conversations: colony.conversations,
+      readModels: colony.db.readModels as never,
+      clock: systemClock,
+      timers: systemTimers,
+      keepLast: 2,
+    });
+    const model = new ScriptedProvider((_request, call) =>
+      call < 6
+        ? { content: "x".repeat(200), toolCalls: [{ name: "read_file", arguments: { path: "a.txt" } }] }
+        : { toolCalls: [{ name: "report_to_parent", arguments: { status: "success", summary: "read it" } }] },
+    );
+    const brain = agentBrain({
+      conversations: colony.conversations,
+      model,
+      tools: () => new ToolRegistry([...fileTools(colony.files), reportToParent]),
+      compactor,
+    });
+    const head = (await colony.conversations.head("small")).version;
+    const deps = { runtime: colony.runtime, conversations: colony.conversations, ids: colony.ids, brain };
+    const [workerId] = (await spawnForked(deps, "small", head, [{ task: "read" }])) as [string];
+    const [report] = await colony.runtime.wait([workerId]);
+    expect(report).toMatchObject({ status: "success", summary: "read it" });
+
+    const worker = await colony.db.readModels
+      .selectFrom("workers")
+      .select("conversation_id")
+      .where("id", "=", workerId)
+      .executeTakeFirstOrThrow();
+    const history = await colony.conversations.history(worker.conversation_id);
+    const live = await colony.conversations.live(worker.conversation_id);
+    expect(history.compactions.length).toBeGreaterThan(0);
+    expect(history.compactions.every((c) => c.method === "extractive")).toBe(true);
+    expect(live.parts[0]?.summary).toBe(true);
+    expect(live.parts.length).toBeLessThan(history.parts.length);
   });
 });

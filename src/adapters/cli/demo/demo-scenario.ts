@@ -142,6 +142,7 @@ export async function runDemoScenario(file: string, model: LlmProvider, filesRoo
       conversations,
       model,
       tools: (worker) => (kit as ColonyToolKit).worker(worker.workerId),
+      compactor,
       onOutcome: (_id, outcome) => counted(outcome),
     });
     kit = colonyToolKit({
