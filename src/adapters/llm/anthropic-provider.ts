@@ -10,6 +10,7 @@ import {
   type LlmToolCall,
   type LlmUsage,
 } from "../../domain/ports/llm-provider.js";
+import { guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
 
 export const ANTHROPIC_API_URL = "https://api.anthropic.com";
 
@@ -106,7 +107,7 @@ export class AnthropicProvider implements LlmProvider {
     let stopReason: string | null = null;
     const usage = { input: 0, output: 0 };
     const blocks = new Map<number, Block>();
-    for await (const event of eventsOf(stream, this.name)) {
+    for await (const event of guardedStream(stream, this.name, isSdkError)) {
       // Events already read stay buffered after an abort; none of them may reach the live bus.
       if (signal?.aborted) break;
       switch (event.type) {
@@ -256,18 +257,6 @@ function inputOf(args: unknown): Record<string, unknown> {
   return { _raw: typeof args === "string" ? args : JSON.stringify(args) };
 }
 
-/**
- * Streamed tool input as JSON. Text that is not JSON stays the raw string: the agent loop validates
- * arguments against the tool's zod object schema, which refuses a string and tells the model so.
- */
-function parseToolArguments(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
 function stopReasonOf(stopReason: string | null, toolCalls: readonly LlmToolCall[]): LlmStopReason {
   // Checked first: a cut-off answer may hold half a tool call, and the loop must know it was cut.
   if (stopReason === "max_tokens" || stopReason === "model_context_window_exceeded") return "max_tokens";
@@ -288,47 +277,4 @@ function usageOf(usage: Anthropic.Messages.Usage): LlmUsage {
   return { inputTokens: inputTokensOf(usage), outputTokens: usage.output_tokens };
 }
 
-// The statuses the SDK itself would retry: timeout, conflict, rate limit, server errors (529 overloaded too).
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
-/**
- * The SDK's events, with the ways a stream can break sorted out: the SDK's own errors pass through;
- * an event that is not JSON is a bad answer; anything else (undici's bare TypeError when the body
- * breaks off) is a retryable failure. Errors thrown by the caller's onDelta are not touched.
- */
-async function* eventsOf(stream: AsyncIterable<Anthropic.Messages.RawMessageStreamEvent>, provider: string) {
-  const iterator = stream[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const next = await iterator.next().catch((error: unknown) => {
-        throw streamBroke(error, provider);
-      });
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    await iterator.return?.();
-  }
-}
-
-function streamBroke(error: unknown, provider: string): unknown {
-  if (error instanceof APIError || error instanceof LlmProviderError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const details = { provider };
-  if (error instanceof SyntaxError) {
-    return new LlmProviderError(
-      "llm_bad_response",
-      `${provider}: a streamed event is not JSON: ${message}`,
-      false,
-      details,
-    );
-  }
-  return new LlmProviderError(
-    "llm_request_failed",
-    `${provider} request failed (the stream broke off): ${message}`,
-    true,
-    details,
-  );
-}
+const isSdkError = (error: unknown) => error instanceof APIError;

@@ -1,6 +1,5 @@
 import OpenAI, { APIConnectionError, APIError } from "openai";
 import type {
-  ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
@@ -15,6 +14,7 @@ import {
   type LlmStopReason,
   type LlmToolCall,
 } from "../../domain/ports/llm-provider.js";
+import { guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
 
 export const OPENAI_API_URL = "https://api.openai.com/v1";
 
@@ -125,7 +125,7 @@ export class OpenAiProvider implements LlmProvider {
     let finish: string | null = null;
     let usage: CompletionUsage | undefined;
     const fragments = new Map<number, { id: string; name: string; arguments: string }>();
-    for await (const chunk of chunksOf(stream, this.name)) {
+    for await (const chunk of guardedStream(stream, this.name, isSdkError)) {
       // Chunks already read stay buffered after an abort; none of them may reach the live bus.
       if (signal?.aborted) break;
       if (chunk.model) model = chunk.model;
@@ -241,21 +241,6 @@ function toTool(tool: LlmRequest["tools"][number]): ChatCompletionTool {
   };
 }
 
-/**
- * The wire's argument string as JSON. Text that is not JSON stays the raw string: the agent loop
- * validates arguments against the tool's zod object schema, which refuses a string and tells the
- * model so. (A `{ _raw }` wrapper could slip through a schema whose fields are all optional.)
- * An empty string, which some servers send for a tool without parameters, is `{}`.
- */
-function parseToolArguments(raw: string): unknown {
-  if (raw.trim() === "") return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
 function stopReasonOf(finish: string | null, toolCalls: readonly LlmToolCall[]): LlmStopReason {
   // Checked first: a cut-off answer may hold half a tool call, and the loop must know it was cut.
   if (finish === "length") return "max_tokens";
@@ -269,51 +254,8 @@ function usageOf(usage: CompletionUsage | null | undefined) {
   return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
 }
 
-// The statuses the SDK itself would retry: timeout, conflict, rate limit, server errors.
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
 function isOpenAiItself(baseURL: string): boolean {
   return URL.canParse(baseURL) && new URL(baseURL).hostname === "api.openai.com";
 }
 
-/**
- * The SDK's chunks, with the ways a stream can break sorted out: the SDK's own errors pass through;
- * a chunk that is not JSON is a bad answer; anything else (undici's bare TypeError when the body
- * breaks off) is a retryable failure. Errors thrown by the caller's onDelta are not touched.
- */
-async function* chunksOf(stream: AsyncIterable<ChatCompletionChunk>, provider: string) {
-  const iterator = stream[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const next = await iterator.next().catch((error: unknown) => {
-        throw streamBroke(error, provider);
-      });
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    await iterator.return?.();
-  }
-}
-
-function streamBroke(error: unknown, provider: string): unknown {
-  if (error instanceof APIError || error instanceof LlmProviderError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const details = { provider };
-  if (error instanceof SyntaxError) {
-    return new LlmProviderError(
-      "llm_bad_response",
-      `${provider}: a streamed chunk is not JSON: ${message}`,
-      false,
-      details,
-    );
-  }
-  return new LlmProviderError(
-    "llm_request_failed",
-    `${provider} request failed (the stream broke off): ${message}`,
-    true,
-    details,
-  );
-}
+const isSdkError = (error: unknown) => error instanceof APIError;
