@@ -9,6 +9,7 @@ import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
 import { addProjectionsCommand } from "./projections-command.js";
 import { addReplayCommand } from "./replay-command.js";
+import { addServeCommand } from "./serve-command.js";
 import { addTasksCommand } from "./tasks-command.js";
 import { addWorkerCommand } from "./worker-command.js";
 
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): Command {
   addInspectCommand(program, io);
   addTasksCommand(program, io);
   addReplayCommand(program, io);
+  addServeCommand(program, io, packageVersion());
   addWorkerCommand(program, io);
   return program;
 }
