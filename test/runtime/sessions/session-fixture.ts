@@ -1,13 +1,8 @@
-import { UuidV7Generator } from "../../../src/adapters/system/uuid-v7.js";
 import type { LlmProvider } from "../../../src/domain/ports/llm-provider.js";
-import { allProjections, type ReadModels } from "../../../src/projections/read-models.js";
-import { Compactor } from "../../../src/runtime/compaction/compactor.js";
-import { ConversationLog } from "../../../src/runtime/conversations/conversation-log.js";
+import type { ReadModels } from "../../../src/projections/read-models.js";
 import { TaskLedger } from "../../../src/runtime/ledger/task-ledger.js";
 import { QueenSessions } from "../../../src/runtime/sessions/queen-sessions.js";
-import { colonyDatabases } from "../../support/colony-database.js";
-import { ManualTime } from "../../support/manual-time.js";
-import { LIMITS, TIMEOUT_MS, turnsOf } from "../compaction/compaction-fixture.js";
+import { compactionWorlds, LIMITS, TIMEOUT_MS, turnsOf } from "../compaction/compaction-fixture.js";
 
 export { LIMITS, TIMEOUT_MS };
 
@@ -17,21 +12,9 @@ export { LIMITS, TIMEOUT_MS };
  * `queenSession(turns)` starts a session whose conversation has that many exchanges.
  */
 export function sessionWorlds() {
-  const open = colonyDatabases();
+  const open = compactionWorlds();
   return async (provider: LlmProvider | null) => {
-    const db = await open({ inline: allProjections.map((p) => p.name) });
-    const time = new ManualTime();
-    const ids = new UuidV7Generator();
-    const conversations = new ConversationLog(db.events, db.readModels as never);
-    const compactor = new Compactor({
-      events: db.events,
-      conversations,
-      readModels: db.readModels,
-      clock: time,
-      timers: time,
-      provider,
-      timeoutMs: TIMEOUT_MS,
-    });
+    const { db, time, ids, conversations, compactor } = await open({ provider });
     const sessions = new QueenSessions({
       events: db.events,
       readModels: db.readModels as never,
