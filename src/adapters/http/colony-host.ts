@@ -34,6 +34,7 @@ export class ColonyHost {
   readonly compactor: Compactor;
   readonly sessions: SessionContext;
   private readonly runtimes = new Map<string, Promise<ColonyRuntime>>();
+  private readonly closers: (() => Promise<void>)[] = [];
 
   static async open(file: string, options: ColonyHostOptions = {}): Promise<ColonyHost> {
     return new ColonyHost(await openColonyDatabase(file, { inline: allProjections.map((p) => p.name) }), options);
@@ -95,9 +96,25 @@ export class ColonyHost {
     return runtime;
   }
 
+  /**
+   * Work the routes keep over this host (queen turns, delegations) is closed with it, latest
+   * first, before the runtimes and the database it still writes to.
+   */
+  onClose(closer: () => Promise<void>): void {
+    this.closers.push(closer);
+  }
+
   async close(): Promise<void> {
+    let failure: unknown;
+    for (const closer of this.closers.splice(0).reverse()) {
+      // One failing closer must not leave the runtimes and the database open.
+      await closer().catch((error: unknown) => {
+        failure ??= error;
+      });
+    }
     for (const runtime of this.runtimes.values()) await (await runtime.catch(() => undefined))?.close();
     this.runtimes.clear();
     await this.db.close();
+    if (failure !== undefined) throw failure;
   }
 }
