@@ -7,6 +7,7 @@ import type { BenchRow } from "./row.js";
  * With --json, stdout carries exactly one JSON object; remarks go to stderr.
  */
 const suites: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRow[]> }>>> = {
+  api: () => import("./api.js"),
   claims: () => import("./claims.js"),
   log: () => import("./log.js"),
   projections: () => import("./projections.js"),
