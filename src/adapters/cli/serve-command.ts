@@ -6,6 +6,7 @@ import { ColonyError } from "../../domain/errors.js";
 import { buildApi } from "../http/api.js";
 import { ColonyHost } from "../http/colony-host.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
+import { demoModel } from "./demo/demo-model.js";
 import { type CliIo, say } from "./io.js";
 import { DEFAULT_DB } from "./open-store.js";
 import { wholeNumber } from "./options.js";
@@ -50,7 +51,8 @@ export function addServeCommand(program: Command, io: CliIo, version: string): v
       "after",
       `
 Binding to anything but a loopback address needs a token. The agents run on COLONY_MODEL
-(openai:MODEL or anthropic:MODEL); without it, the routes that would call a model refuse.
+(openai:MODEL, anthropic:MODEL, or scripted: the demo's scripted model); without it, the
+routes that would call a model refuse.
 Stops cleanly on Ctrl-C or SIGTERM.
 
 Example:
@@ -61,7 +63,8 @@ Example:
       const token = options.token ?? process.env.COLONY_API_TOKEN;
       if (!token && !isLoopback(options.host)) throw new InsecureBindError(options.host);
       const created = !existsSync(options.db);
-      const model = providerFromEnv();
+      // COLONY_MODEL=scripted runs the demo's scripted model: the API end to end with no key.
+      const model = providerFromEnv(process.env, { scripted: () => demoModel() });
       const host = await ColonyHost.open(resolve(options.db), {
         ...(model ? { model } : {}),
         filesRoot: resolve(options.files ?? "."),
