@@ -1,0 +1,1001 @@
+export interface paths {
+  "/healthz": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether the server is up */
+    get: operations["healthz"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/colonies": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every colony, oldest first, with its task and worker counts by status */
+    get: operations["listColonies"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/colonies/{colony_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One colony, with its counts and its triggers */
+    get: operations["getColony"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/colonies/{colony_id}/tasks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The colony's progress ledger in claim order: tasks with their steps and SOP items */
+    get: operations["listColonyTasks"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/colonies/{colony_id}/workers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The colony's workers in spawn order */
+    get: operations["listColonyWorkers"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/workers/{worker_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One worker: status, task, attempt, timestamps, report */
+    get: operations["getWorker"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/conversations/{conversation_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A conversation's live context, or with history=true every visible part; with version=N as it stood at version N of its own stream */
+    get: operations["getConversation"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/log": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The log in order from global position `from` (inclusive, default the start), at most `limit` (default 100) per page; follow next_from until null */
+    get: operations["readLog"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/streams/{stream_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One stream's events from version `from` (inclusive, default 0), at most `limit` (default 100) per page */
+    get: operations["getStream"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhooks/{colony_id}/{trigger_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fires a webhook trigger; needs x-hub-signature-256: sha256=<hex HMAC-SHA256 of the body>, and takes idempotency-key or x-github-delivery for retries */
+    post: operations["fireWebhook"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    Error: {
+      error: {
+        code: string;
+        message: string;
+        details: {
+          [key: string]: unknown;
+        };
+      };
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  healthz: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            status: "ok";
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  listColonies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            colonies: {
+              id: string;
+              name: string;
+              source_session_id: string | null;
+              worker_profile: {
+                system_prompt: string;
+                tool_names: string[];
+                loop_config: {
+                  max_iterations?: number;
+                  max_context_tokens?: number;
+                  compaction_buffer_tokens?: number;
+                  compaction_ratio?: number;
+                  timeout_seconds?: number;
+                };
+                input_data: {
+                  [key: string]: unknown;
+                };
+              };
+              concurrency_hint: number | null;
+              timers_paused: boolean;
+              created_at: string;
+              updated_at: string;
+              task_counts: {
+                pending: number;
+                claimed: number;
+                in_progress: number;
+                done: number;
+                failed: number;
+              };
+              worker_counts: {
+                spawned: number;
+                queued: number;
+                running: number;
+                reported: number;
+                stopped: number;
+                failed: number;
+              };
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getColony: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        colony_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            source_session_id: string | null;
+            worker_profile: {
+              system_prompt: string;
+              tool_names: string[];
+              loop_config: {
+                max_iterations?: number;
+                max_context_tokens?: number;
+                compaction_buffer_tokens?: number;
+                compaction_ratio?: number;
+                timeout_seconds?: number;
+              };
+              input_data: {
+                [key: string]: unknown;
+              };
+            };
+            concurrency_hint: number | null;
+            timers_paused: boolean;
+            created_at: string;
+            updated_at: string;
+            task_counts: {
+              pending: number;
+              claimed: number;
+              in_progress: number;
+              done: number;
+              failed: number;
+            };
+            worker_counts: {
+              spawned: number;
+              queued: number;
+              running: number;
+              reported: number;
+              stopped: number;
+              failed: number;
+            };
+            triggers: {
+              id: string;
+              /** @enum {string} */
+              kind: "timer" | "webhook" | "api" | "manual";
+              config:
+                | {
+                    /** @constant */
+                    kind: "timer";
+                    interval_seconds: number;
+                    run_immediately: boolean;
+                  }
+                | {
+                    /** @constant */
+                    kind: "webhook";
+                    route: string;
+                    secret_ref: string;
+                  }
+                | {
+                    /** @constant */
+                    kind: "api";
+                  }
+                | {
+                    /** @constant */
+                    kind: "manual";
+                  };
+              max_concurrent: number;
+              max_resurrections: number;
+              task: string;
+              removed_at: string | null;
+              fire_count: number;
+              last_fired_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  listColonyTasks: {
+    parameters: {
+      query?: {
+        status?: "pending" | "claimed" | "in_progress" | "done" | "failed";
+      };
+      header?: never;
+      path: {
+        colony_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            colony_id: string;
+            tasks: {
+              id: string;
+              seq: number | null;
+              priority: number;
+              goal: string;
+              payload: string | null;
+              /** @enum {string} */
+              status: "pending" | "claimed" | "in_progress" | "done" | "failed";
+              worker_id: string | null;
+              claimed_at: string | null;
+              started_at: string | null;
+              completed_at: string | null;
+              created_at: string;
+              updated_at: string;
+              retry_count: number;
+              max_retries: number;
+              last_error: string | null;
+              parent_task_id: string | null;
+              source: string | null;
+              colony_id: string;
+              steps: {
+                id: string;
+                task_id: string;
+                seq: number;
+                title: string;
+                detail: string | null;
+                /** @enum {string} */
+                status: "pending" | "in_progress" | "done";
+                evidence: string | null;
+                worker_id: string | null;
+                started_at: string | null;
+                completed_at: string | null;
+              }[];
+              sop_items: {
+                id: string;
+                task_id: string;
+                key: string;
+                description: string;
+                required: boolean;
+                done_at: string | null;
+                done_by: string | null;
+                note: string | null;
+              }[];
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  listColonyWorkers: {
+    parameters: {
+      query?: {
+        status?: "spawned" | "queued" | "running" | "reported" | "stopped" | "failed";
+      };
+      header?: never;
+      path: {
+        colony_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            colony_id: string;
+            workers: {
+              id: string;
+              colony_id: string;
+              parent_session_id: string | null;
+              conversation_id: string;
+              task: string;
+              /** @enum {string} */
+              status: "spawned" | "queued" | "running" | "reported" | "stopped" | "failed";
+              persistent: boolean;
+              batch_id: string | null;
+              batch_index: number | null;
+              attempt: number;
+              spawned_at: string;
+              started_at: string | null;
+              finished_at: string | null;
+              last_activity_at: string;
+              last_error: string | null;
+              report_status: string | null;
+              report_summary: string | null;
+              report_data: unknown;
+              report_error: string | null;
+              duration_ms: number | null;
+              input_tokens: number | null;
+              output_tokens: number | null;
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getWorker: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        worker_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            id: string;
+            colony_id: string;
+            parent_session_id: string | null;
+            conversation_id: string;
+            task: string;
+            /** @enum {string} */
+            status: "spawned" | "queued" | "running" | "reported" | "stopped" | "failed";
+            persistent: boolean;
+            batch_id: string | null;
+            batch_index: number | null;
+            attempt: number;
+            spawned_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            last_activity_at: string;
+            last_error: string | null;
+            report_status: string | null;
+            report_summary: string | null;
+            report_data: unknown;
+            report_error: string | null;
+            duration_ms: number | null;
+            input_tokens: number | null;
+            output_tokens: number | null;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getConversation: {
+    parameters: {
+      query?: {
+        version?: number;
+        history?: "true" | "false";
+      };
+      header?: never;
+      path: {
+        conversation_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            conversation_id: string;
+            owner: {
+              kind: string;
+              id: string;
+            };
+            parent_id: string | null;
+            parent_version: number | null;
+            root_id: string;
+            depth: number;
+            started_at: string;
+            version: number;
+            last_version: number;
+            /** @enum {string} */
+            view: "live" | "history";
+            system_prompt: string | null;
+            ancestry: {
+              conversation_id: string;
+              up_to_version: number | null;
+              depth: number;
+            }[];
+            compaction: {
+              conversation_id: string;
+              version: number;
+              through_seq: number;
+              summary: string;
+              /** @enum {string} */
+              method: "llm" | "extractive";
+            } | null;
+            compactions: {
+              conversation_id: string;
+              version: number;
+              through_seq: number;
+              summary: string;
+              /** @enum {string} */
+              method: "llm" | "extractive";
+            }[];
+            parts: {
+              conversation_id: string;
+              version: number;
+              seq: number;
+              /** @enum {string} */
+              role: "user" | "assistant" | "tool" | "system";
+              content: string;
+              tool_calls:
+                | {
+                    id: string;
+                    name: string;
+                    arguments: unknown;
+                  }[]
+                | null;
+              tool_call_id: string | null;
+              flags: {
+                client_input?: boolean;
+                trigger?: boolean;
+                inherited?: boolean;
+              } | null;
+              model: string | null;
+              usage: {
+                input_tokens: number;
+                output_tokens: number;
+              } | null;
+              latency_ms: number | null;
+              inherited: boolean;
+              summary: boolean;
+              compacted: boolean;
+            }[];
+            checkpoints: {
+              label: string;
+              marked_version: number;
+              version: number;
+              position: number;
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  readLog: {
+    parameters: {
+      query?: {
+        from?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            events: {
+              position: number;
+              stream_id: string;
+              version: number;
+              type: string;
+              data: unknown;
+              metadata: {
+                event_id: string;
+                correlation_id: string | null;
+                causation_id: string | null;
+                actor: string | null;
+                recorded_at: string;
+                schema_version: number;
+              };
+            }[];
+            next_from: number | null;
+            head_position: number;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getStream: {
+    parameters: {
+      query?: {
+        from?: number;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        stream_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            stream_id: string;
+            last_version: number;
+            events: {
+              position: number;
+              stream_id: string;
+              version: number;
+              type: string;
+              data: unknown;
+              metadata: {
+                event_id: string;
+                correlation_id: string | null;
+                causation_id: string | null;
+                actor: string | null;
+                recorded_at: string;
+                schema_version: number;
+              };
+            }[];
+            next_from: number | null;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  fireWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        colony_id: string;
+        trigger_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": unknown;
+      };
+    };
+    responses: {
+      /** @description success */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            worker_id: string;
+            firing_id: string | null;
+            /** @enum {string} */
+            outcome: "spawned" | "replayed" | "recovered";
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description error */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+}
