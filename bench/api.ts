@@ -3,6 +3,7 @@ import autocannon from "autocannon";
 import type { FastifyInstance } from "fastify";
 import { buildApi } from "../src/adapters/http/api.js";
 import { ColonyHost } from "../src/adapters/http/colony-host.js";
+import { sessionApiOf } from "../src/adapters/http/sessions/session-api.js";
 import { ScriptedProvider } from "../src/adapters/llm/scripted-provider.js";
 import { streamId } from "../src/domain/stream-id.js";
 import { notice } from "./notice.js";
@@ -59,9 +60,17 @@ async function post(base: string, path: string, body: unknown): Promise<Record<s
   return json;
 }
 
-/** The bare routes: the same events, appended straight to the store. */
+/**
+ * The bare routes: the same events, appended straight to the store; and, for trigger, the same
+ * firing through the runtime without the API layer (no validation, session lookup or phase).
+ */
 function bareRoutes(host: ColonyHost, colonyId: string, conversationId: string) {
   return (app: FastifyInstance) => {
+    app.post("/bench/direct/trigger", async () => {
+      const service = await sessionApiOf(host).work.triggers(colonyId);
+      await service.fire("bench", { inputData: { n: 1 }, idempotencyKey: null });
+      return { ok: true };
+    });
     app.post("/bench/bare/trigger", async () => {
       await host.db.events.append(
         streamId("colony", colonyId),
@@ -152,6 +161,16 @@ export async function run(): Promise<BenchRow[]> {
         worker_id: listener,
         content: "also count the commas",
       });
+      const direct = await load(`${url}/bench/direct/trigger`, {});
+      notice(`api trigger, the runtime's fire() behind a bare route: ${Math.round(direct.rps)} req/s`);
+      rows.push(
+        benchRow(
+          "trigger: the runtime's fire() behind a bare route (the same work without the API layer), requests/s",
+          direct.rps,
+          "req/s",
+          null,
+        ),
+      );
       await measure("trigger", `/api/sessions/${queenSession}/trigger`, "/bench/bare/trigger", {
         trigger_id: "bench",
         input_data: { n: 1 },
