@@ -1,5 +1,6 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { catalogue } from "../../domain/events/catalogue.js";
+import { categoryOf } from "../../domain/stream-id.js";
 
 /** Without a terminal to measure, the data summary gets this many characters. */
 export const DEFAULT_SUMMARY_WIDTH = 80;
@@ -41,6 +42,24 @@ export function summariseData(data: unknown): string {
     .join(" ");
 }
 
+/** SGR foreground colours for each stream category, so a followed log reads by who did what. */
+const CATEGORY_COLOURS: Readonly<Record<string, number>> = {
+  colony: 35, // magenta
+  session: 34, // blue
+  conversation: 36, // cyan
+  worker: 33, // yellow
+  task: 32, // green
+  idempotency: 90, // grey
+};
+const RED = 31;
+const DIM = 2;
+/** Refusals and failures stand out whatever their stream. */
+const ALARMING = /(Failed|Interrupted|Stopped|Released)$/;
+
+function paint(text: string, sgr: number | undefined): string {
+  return sgr === undefined ? text : `\u001b[${sgr}m${text}\u001b[0m`;
+}
+
 /**
  * An aligned table that never holds the log: column widths come from the rows seen so far
  * (the caller may show it a first page before printing) and only ever grow.
@@ -52,8 +71,14 @@ export class EventTable {
     i === 3 ? Math.max(h.length, ...catalogue.types.map((t) => t.length)) : h.length,
   );
 
-  /** `columns`: the terminal width, when there is a terminal. */
-  constructor(private readonly columns?: number) {}
+  /**
+   * `columns`: the terminal width, when there is a terminal. `colour`: paint the stream and type
+   * by category (ANSI), for a terminal only; widths are measured on the plain text.
+   */
+  constructor(
+    private readonly columns?: number,
+    private readonly colour = false,
+  ) {}
 
   /** Widens the columns to fit these events. */
   measure(events: readonly RecordedEvent[]): void {
@@ -67,7 +92,12 @@ export class EventTable {
   row(event: RecordedEvent): string {
     const cells = this.cells(event);
     this.fit(cells);
-    return this.render(cells, printable(summariseData(event.data)));
+    return this.render(cells, printable(summariseData(event.data)), this.colour ? this.paints(event) : undefined);
+  }
+
+  private paints(event: RecordedEvent): (number | undefined)[] {
+    const category = CATEGORY_COLOURS[categoryOf(event.streamId)];
+    return [DIM, category, DIM, ALARMING.test(event.type) ? RED : category, DIM];
   }
 
   private cells(event: RecordedEvent): string[] {
@@ -86,17 +116,23 @@ export class EventTable {
     });
   }
 
-  private render(cells: readonly string[], summary: string): string {
-    const prefix = cells
-      .map((cell, i) => {
-        const width = this.widths[i] ?? cell.length;
-        return RIGHT_ALIGNED.has(i) ? cell.padStart(width) : cell.padEnd(width);
-      })
-      .join("  ");
+  private render(cells: readonly string[], summary: string, paints?: readonly (number | undefined)[]): string {
+    const padded = cells.map((cell, i) => {
+      const width = this.widths[i] ?? cell.length;
+      return RIGHT_ALIGNED.has(i) ? cell.padStart(width) : cell.padEnd(width);
+    });
+    const prefix = padded.join("  ");
     const room =
       this.columns === undefined
         ? DEFAULT_SUMMARY_WIDTH
         : Math.max(MIN_SUMMARY_WIDTH, this.columns - prefix.length - 2 - 1);
-    return `${prefix}  ${truncate(summary, room)}`.trimEnd();
+    const line = `${prefix}  ${truncate(summary, room)}`.trimEnd();
+    if (paints === undefined) return line;
+    // Painted after padding and cutting, so escape codes never count toward a width.
+    const rest = line.slice(prefix.length);
+    const last = padded.length - 1;
+    // An empty summary leaves the line trimmed inside the last cell's padding: keep it trimmed.
+    const shown = padded.map((cell, i) => (i === last && rest === "" ? cell.trimEnd() : cell));
+    return `${shown.map((cell, i) => paint(cell, paints[i])).join("  ")}${rest}`;
   }
 }

@@ -30,7 +30,7 @@ export function addEventsCommand(program: Command, io: CliIo): void {
     .option("--json", "one JSON object per line, the `colony export` format")
     .addHelpText(
       "after",
-      "\n--from is always a global position, with or without --stream.\n\nExample:\n  colony events --db .colony/colony.db --stream task-t1 --follow\n",
+      "\n--from is always a global position, with or without --stream. On a terminal the table is coloured by\nstream category (failures in red); piped, or with NO_COLOR set, it is plain.\n\nExample:\n  colony events --db .colony/colony.db --stream task-t1 --follow\n",
     )
     .action(async (options: EventsOptions) => {
       await runEvents(options, io);
@@ -57,8 +57,17 @@ function jsonPrinter(out: LineOutput, signal: AbortSignal | undefined): Printer 
   };
 }
 
+/**
+ * Colours only for a terminal (`isTTY`, as Node sets it on process.stdout), never for a pipe or a
+ * file, and never when NO_COLOR is set to anything (https://no-color.org).
+ */
+export function wantsColour(stdout: CliIo["stdout"], env: NodeJS.ProcessEnv = process.env): boolean {
+  const noColour = env.NO_COLOR;
+  return (stdout as { isTTY?: boolean }).isTTY === true && (noColour === undefined || noColour === "");
+}
+
 function tablePrinter(out: LineOutput, io: CliIo, follow: boolean): Printer {
-  const table = new EventTable(io.columns);
+  const table = new EventTable(io.columns, wantsColour(io.stdout));
   return {
     async catchUp(events) {
       const first: RecordedEvent[] = [];
