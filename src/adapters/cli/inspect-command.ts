@@ -1,12 +1,11 @@
 import type { Command } from "commander";
-import { Kysely, SqliteDialect } from "kysely";
 import { ColonyError } from "../../domain/errors.js";
 import { type LiveContext, type LivePart, liveContext } from "../../projections/conversations/live-context.js";
-import { allProjections, type ReadModels } from "../../projections/read-models.js";
-import { projectAt } from "../sqlite/project-at.js";
-import { projectionReports } from "../sqlite/projection-maintenance.js";
-import type { SqliteEventStore } from "../sqlite/sqlite-event-store.js";
-import { type CliIo, say, writeChunk } from "./io.js";
+import { allProjections } from "../../projections/read-models.js";
+import { addEntityInspectors } from "./inspect/entity-commands.js";
+import { openReadPoint, whereText } from "./inspect/read-point.js";
+import { cut, DEFAULT_WIDTH, oneLine } from "./inspect/text.js";
+import { type CliIo, writeChunk } from "./io.js";
 import { DEFAULT_DB, openStore } from "./open-store.js";
 import { parsePosition } from "./options.js";
 
@@ -16,8 +15,6 @@ export interface InspectConversationOptions {
   readonly json?: boolean;
 }
 
-/** Without a terminal to measure, lines get this many characters. */
-const DEFAULT_WIDTH = 100;
 const CONVERSATIONS = "conversations";
 
 export class NoConversationError extends ColonyError<"no_conversation"> {
@@ -32,8 +29,18 @@ export class NoConversationError extends ColonyError<"no_conversation"> {
 export function addInspectCommand(program: Command, io: CliIo): void {
   const inspect = program
     .command("inspect")
-    .description("look inside a read model: a conversation's live context, now or at any position")
-    .addHelpText("after", "\nExample:\n  colony inspect conversation k1 --db .colony/colony.db --at 120\n");
+    .description("look inside the read models: a colony, session, worker, task or conversation, now or at any position")
+    .addHelpText(
+      "after",
+      `
+Each prints a summary and the events of its stream; --at POSITION shows it as it was then, --json
+prints one JSON object. An unknown id exits 1.
+
+Example:
+  colony inspect conversation k1 --db .colony/colony.db --at 120
+  colony inspect colony texts --db .colony/demo.db
+`,
+    );
 
   inspect
     .command("conversation")
@@ -60,18 +67,8 @@ Example:
     .action(async (id: string, options: InspectConversationOptions) => {
       await runInspectConversation(id, options, io);
     });
-}
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters never reach the terminal raw
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
-
-function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, "⏎").replace(CONTROL, "?");
-}
-
-function cut(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
+  addEntityInspectors(inspect, io);
 }
 
 function source(part: LivePart): string {
@@ -119,34 +116,6 @@ export function formatLiveContext(context: LiveContext, where: string, width: nu
   return lines;
 }
 
-/** The stored read model when it is current, else a fold of the whole log in memory. */
-async function currentReadModels(
-  store: SqliteEventStore,
-  io: CliIo,
-): Promise<{ readModels: Kysely<ReadModels>; close: () => Promise<void> }> {
-  const conversations = allProjections.filter((p) => p.name === CONVERSATIONS);
-  const head = await store.headPosition();
-  const [report] = projectionReports(store.database, conversations, head);
-  if (report?.state === "up to date") {
-    // No destroy(): it would close the store's connection, which the caller closes.
-    return {
-      readModels: new Kysely<ReadModels>({ dialect: new SqliteDialect({ database: store.database }) }),
-      close: async () => {},
-    };
-  }
-  const why =
-    report?.state === "behind"
-      ? `is behind (checkpoint ${report.checkpoint}, head ${head})`
-      : report?.state === "needs rebuild"
-        ? `was built by version ${report.storedVersion} of the projection (this colonylog has ${report.version})`
-        : "was never built here";
-  say(
-    io.stderr,
-    `the conversations read model in this file ${why}: folding the log in memory (\`colony projections rebuild conversations\` brings the file up to date)`,
-  );
-  return projectAt(store, head, { projections: conversations, warn: () => {} });
-}
-
 export async function runInspectConversation(
   conversationId: string,
   options: InspectConversationOptions,
@@ -157,14 +126,12 @@ export async function runInspectConversation(
   }
   const store = openStore(options.db, { mustExist: true });
   try {
-    const head = await store.headPosition();
-    const source =
-      options.at === undefined
-        ? await currentReadModels(store, io)
-        : await projectAt(store, options.at, {
-            projections: allProjections.filter((p) => p.name === CONVERSATIONS),
-            warn: () => {},
-          });
+    const source = await openReadPoint(
+      store,
+      allProjections.filter((p) => p.name === CONVERSATIONS),
+      options.at,
+      io,
+    );
     try {
       const context = await liveContext(source.readModels, conversationId);
       if (!context) throw new NoConversationError(conversationId, options.at);
@@ -175,13 +142,7 @@ export async function runInspectConversation(
         );
         return;
       }
-      const where =
-        options.at === undefined
-          ? `at the head (position ${head})`
-          : options.at <= head
-            ? `at position ${options.at} (head ${head})`
-            : `at position ${head} (the head; --at ${options.at} is past it)`;
-      const lines = formatLiveContext(context, where, io.columns ?? DEFAULT_WIDTH);
+      const lines = formatLiveContext(context, whereText(options.at, source.head), io.columns ?? DEFAULT_WIDTH);
       await writeChunk(io.stdout, `${lines.join("\n")}\n`);
     } finally {
       await source.close();

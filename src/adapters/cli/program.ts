@@ -2,8 +2,10 @@ import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { ColonyError } from "../../domain/errors.js";
 import { addDemoCommand } from "./demo/demo-command.js";
+import { addDiffCommand } from "./diff-command.js";
 import { addEventsCommand } from "./events-command.js";
 import { addExportCommand } from "./export-command.js";
+import { addForkCommand } from "./fork-command.js";
 import { addImportCommand } from "./import-command.js";
 import { addInspectCommand } from "./inspect-command.js";
 import { type CliIo, InterruptedError, OutputClosedError, say } from "./io.js";
@@ -47,6 +49,8 @@ export function buildProgram(io: CliIo): Command {
   addReplayCommand(program, io);
   addServeCommand(program, io, packageVersion());
   addWorkerCommand(program, io);
+  addForkCommand(program, io);
+  addDiffCommand(program, io);
   return program;
 }
 

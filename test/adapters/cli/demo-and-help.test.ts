@@ -74,6 +74,12 @@ describe("--help", () => {
     [["import"], "colony import --db"],
     [["demo"], "colony demo --db"],
     [["replay"], "colony replay"],
+    [["inspect", "colony"], "colony inspect colony texts --db"],
+    [["inspect", "session"], "colony inspect session"],
+    [["inspect", "worker"], "colony inspect worker"],
+    [["inspect", "task"], "colony inspect task"],
+    [["fork"], "colony fork"],
+    [["diff"], "colony diff"],
   ])("colony %j --help exits 0 with an example", async (verb, example) => {
     const run = await cli([...verb, "--help"]);
     expect(run.code).toBe(0);
