@@ -10,17 +10,52 @@ const REASONS: Readonly<Record<number, string>> = {
   422: "a rule broken, such as an open SOP item",
 };
 
-const schemaOf = (schema: z.ZodType, io: "input" | "output") =>
-  z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+type Json = Record<string, unknown>;
+
+const jsonSchemaOf = (schema: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
+
+/**
+ * A schema as the document holds it: zod puts the definitions a schema refers to (a recursive
+ * JSON value, say) in its own `$defs`, which a reference inside an OpenAPI document would look
+ * for at the document's root; they move to `components.schemas`, named after where they came
+ * from, and the references follow.
+ */
+function hoisted(schema: Json, prefix: string, components: Record<string, Json>): Json {
+  const { $defs, $schema: _dialect, ...rest } = schema as Json & { $defs?: Record<string, Json> };
+  const names = new Map(Object.keys($defs ?? {}).map((name) => [name, `${prefix}_${name.replace(/^_+/, "")}`]));
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => {
+        if (key === "$ref" && typeof inner === "string" && inner.startsWith("#/$defs/")) {
+          const name = names.get(inner.slice("#/$defs/".length));
+          return [key, name ? `#/components/schemas/${name}` : inner];
+        }
+        return [key, rewrite(inner)];
+      }),
+    );
+  };
+  for (const [name, definition] of Object.entries($defs ?? {})) {
+    components[names.get(name) as string] = rewrite(definition) as Json;
+  }
+  return rewrite(rest) as Json;
+}
+
+type SchemaOf = (schema: z.ZodType, io: "input" | "output", name: string) => Json;
 
 /** `/a/:b/c` → `/a/{b}/c`. */
 const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
 
 /** Path and query parameters, one entry per property of their object schemas. */
-function parameters(route: AnyRoute) {
+function parameters(route: AnyRoute, schemaOf: SchemaOf) {
   const of = (where: "path" | "query", schema: z.ZodType | undefined) => {
     if (!schema) return [];
-    const json = schemaOf(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+    const json = schemaOf(schema, "input", `${route.operationId}_${where}`) as {
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
     return Object.entries(json.properties ?? {}).map(([name, property]) => ({
       name,
       in: where,
@@ -42,17 +77,22 @@ export function openApiDocument(
   secured: boolean,
 ) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, Json> = {};
+  const schemaOf: SchemaOf = (schema, io, name) => hoisted(jsonSchemaOf(schema, io), name, components);
+  const error = schemaOf(ApiErrorBody, "output", "Error");
   for (const route of routes) {
     const statuses = [400, ...(secured && !route.public ? [401] : []), ...(route.errors ?? [])];
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
       summary: route.summary,
       tags: [...route.tags],
-      parameters: parameters(route),
+      parameters: parameters(route, schemaOf),
       responses: {
         [String(route.status ?? 200)]: {
           description: "success",
-          content: { "application/json": { schema: schemaOf(route.response, "output") } },
+          content: {
+            "application/json": { schema: schemaOf(route.response, "output", `${route.operationId}_response`) },
+          },
         },
         ...Object.fromEntries(
           [...new Set(statuses)].map((status) => [
@@ -68,7 +108,7 @@ export function openApiDocument(
     if (route.body) {
       operation.requestBody = {
         required: true,
-        content: { "application/json": { schema: schemaOf(route.body, "input") } },
+        content: { "application/json": { schema: schemaOf(route.body, "input", `${route.operationId}_body`) } },
       };
     }
     if (secured && !route.public) operation.security = [{ bearer: [] }];
@@ -80,7 +120,7 @@ export function openApiDocument(
     info,
     paths,
     components: {
-      schemas: { Error: schemaOf(ApiErrorBody, "output") },
+      schemas: { Error: error, ...components },
       ...(secured ? { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } : {}),
     },
   };

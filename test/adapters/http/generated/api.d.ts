@@ -16,6 +16,261 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/sessions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a queen session: the session and the queen's conversation, in one append */
+    post: operations["startSession"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A session: phase, provenance, the colony-spawned lock, its colony and the queen's turn */
+    get: operations["getSession"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/chat": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the person's message to the queen: it starts her turn, or joins the one she is in */
+    post: operations["chat"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/queen-context": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give the queen context for her next turn without starting one */
+    post: operations["queenContext"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/cancel-queen": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel the queen's turn in progress (what she appended so far stays) */
+    post: operations["cancelQueen"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/colony-spawn": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fork the queen's conversation into a colony (compacted), with its tasks and triggers; the session is locked */
+    post: operations["colonySpawn"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/mark-colony-spawned": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Lock the session for a colony spawned from it elsewhere (again for the same colony: no change) */
+    post: operations["markColonySpawned"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/compact-and-fork": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new session with the same queen, on a compacted fork of this one's conversation */
+    post: operations["compactAndFork"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/goal-progress": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The colony's progress from its ledger: tasks by status, each task's steps and open SOP items */
+    get: operations["goalProgress"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/trigger": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fire an api, manual or timer trigger of the colony: a worker starts on its task with the input */
+    post: operations["trigger"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/inject": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Leave a message for a running worker: it reads it at its next turn boundary */
+    post: operations["inject"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/pause": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause the colony: its timers stop firing and its running workers are stopped (the queen goes on) */
+    post: operations["pause"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/resume": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume the colony's timers; with a worker, take its work up again from a checkpoint on the model */
+    post: operations["resume"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/stop": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop one running worker of the colony; resolves with its report */
+    post: operations["stop"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/sessions/{session_id}/replay": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a worker again from a checkpoint of its conversation, from the record or on the model */
+    post: operations["replay"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/colonies": {
     parameters: {
       query?: never;
@@ -182,6 +437,24 @@ export interface components {
         };
       };
     };
+    colonySpawn_body_schema0:
+      | string
+      | number
+      | boolean
+      | null
+      | components["schemas"]["colonySpawn_body_schema0"][]
+      | {
+          [key: string]: components["schemas"]["colonySpawn_body_schema0"];
+        };
+    trigger_body_schema0:
+      | string
+      | number
+      | boolean
+      | null
+      | components["schemas"]["trigger_body_schema0"][]
+      | {
+          [key: string]: components["schemas"]["trigger_body_schema0"];
+        };
   };
   responses: never;
   parameters: never;
@@ -214,6 +487,1252 @@ export interface operations {
       };
       /** @description bad input: the message names the field */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  startSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          session_id?: string;
+          queen_id?: string;
+          system_prompt?: string;
+          /** @enum {string} */
+          initial_phase?: "independent" | "incubating" | "working" | "reviewing";
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            session_id: string;
+            queen_id: string;
+            conversation_id: string;
+            colony_id: string | null;
+            /** @enum {string} */
+            phase: "independent" | "incubating" | "working" | "reviewing";
+            provenance: {
+              /** @enum {string} */
+              kind: "new" | "resumed" | "compacted" | "forked";
+              from_session_id: string | null;
+            };
+            locked: boolean;
+            colony_spawned: boolean;
+            spawned_colony_id: string | null;
+            spawned_colony_name: string | null;
+            colony: {
+              colony_id: string;
+              colony_name: string;
+              timers_paused: boolean;
+              concurrency_hint: number | null;
+            } | null;
+            queen: {
+              turn_running: boolean;
+              pending_messages: number;
+              last_turn: {
+                /** @enum {string} */
+                exit: "reported" | "escalated" | "replied" | "max_iterations" | "aborted" | "failed";
+                reply: string;
+                error: string | null;
+                model_calls: number;
+                tool_calls: number;
+                finished_at: string;
+              } | null;
+            };
+            started_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            session_id: string;
+            queen_id: string;
+            conversation_id: string;
+            colony_id: string | null;
+            /** @enum {string} */
+            phase: "independent" | "incubating" | "working" | "reviewing";
+            provenance: {
+              /** @enum {string} */
+              kind: "new" | "resumed" | "compacted" | "forked";
+              from_session_id: string | null;
+            };
+            locked: boolean;
+            colony_spawned: boolean;
+            spawned_colony_id: string | null;
+            spawned_colony_name: string | null;
+            colony: {
+              colony_id: string;
+              colony_name: string;
+              timers_paused: boolean;
+              concurrency_hint: number | null;
+            } | null;
+            queen: {
+              turn_running: boolean;
+              pending_messages: number;
+              last_turn: {
+                /** @enum {string} */
+                exit: "reported" | "escalated" | "replied" | "max_iterations" | "aborted" | "failed";
+                reply: string;
+                error: string | null;
+                model_calls: number;
+                tool_calls: number;
+                finished_at: string;
+              } | null;
+            };
+            started_at: string;
+            updated_at: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  chat: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          message: string;
+          display_message?: string;
+          images?: unknown[];
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            status: "queen";
+            /** @constant */
+            delivered: true;
+            session_id: string;
+            conversation_id: string;
+            /** @enum {string} */
+            turn: "started" | "running";
+            display_message: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a rule broken, such as an open SOP item */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  queenContext: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          message: string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            status: "queued";
+            delivered: boolean;
+            session_id: string;
+            seq: number | null;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  cancelQueen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            cancelled: true;
+            session_id: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  colonySpawn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          colony_name: string;
+          task?: string;
+          tasks?: {
+            id?: string;
+            goal: string;
+            seq?: number;
+            priority?: number;
+            payload?: components["schemas"]["colonySpawn_body_schema0"] | null;
+            max_retries?: number;
+            parent_task_id?: string | null;
+            steps?: {
+              seq?: number;
+              title: string;
+              detail?: string | null;
+            }[];
+            sop_items?: {
+              key: string;
+              description: string;
+              required?: boolean;
+              note?: string | null;
+            }[];
+          }[];
+          concurrency_hint?: number;
+          triggers?: (
+            | {
+                trigger_id: string;
+                max_concurrent?: number;
+                max_resurrections?: number;
+                task?: string;
+                /** @constant */
+                trigger_type: "timer";
+                trigger_config: {
+                  interval_minutes?: number;
+                  interval_seconds?: number;
+                  run_immediately?: boolean;
+                };
+              }
+            | {
+                trigger_id: string;
+                max_concurrent?: number;
+                max_resurrections?: number;
+                task?: string;
+                /** @constant */
+                trigger_type: "webhook";
+                trigger_config: {
+                  route: string;
+                  secret_ref: string;
+                };
+              }
+            | {
+                trigger_id: string;
+                max_concurrent?: number;
+                max_resurrections?: number;
+                task?: string;
+                /** @constant */
+                trigger_type: "api";
+                trigger_config?: Record<string, never>;
+              }
+            | {
+                trigger_id: string;
+                max_concurrent?: number;
+                max_resurrections?: number;
+                task?: string;
+                /** @constant */
+                trigger_type: "manual";
+                trigger_config?: Record<string, never>;
+              }
+          )[];
+          keep_last?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            colony_id: string;
+            colony_name: string;
+            is_new: boolean;
+            queen_session_id: string;
+            source_session_id: string;
+            conversation_id: string;
+            task_ids: string[];
+            /** @enum {string} */
+            compaction_status: "compacted" | "skipped";
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a rule broken, such as an open SOP item */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  markColonySpawned: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          colony_name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            session_id: string;
+            /** @constant */
+            colony_spawned: true;
+            spawned_colony_name: string;
+            colony_id: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  compactAndFork: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          keep_last?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            new_session_id: string;
+            queen_id: string;
+            compacted_from: string;
+            conversation_id: string;
+            summary_chars: number;
+            messages_compacted: number;
+            /** @enum {string} */
+            method: "llm" | "extractive";
+            fallback_reason: string | null;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a rule broken, such as an open SOP item */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  goalProgress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            session_id: string;
+            colony_id: string;
+            colony_name: string | null;
+            total: number;
+            counts: {
+              pending: number;
+              claimed: number;
+              in_progress: number;
+              done: number;
+              failed: number;
+            };
+            progress: number;
+            finished: boolean;
+            tasks: {
+              task_id: string;
+              seq: number | null;
+              goal: string;
+              /** @enum {string} */
+              status: "pending" | "claimed" | "in_progress" | "done" | "failed";
+              worker_id: string | null;
+              retry_count: number;
+              last_error: string | null;
+              steps: {
+                total: number;
+                done: number;
+              };
+              sop: {
+                total: number;
+                done: number;
+                open_required: string[];
+              };
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  trigger: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          entry_point_id?: string;
+          trigger_id?: string;
+          input_data?: {
+            [key: string]: components["schemas"]["trigger_body_schema0"];
+          };
+          idempotency_key?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            execution_id: string;
+            worker_id: string;
+            firing_id: string | null;
+            trigger_id: string;
+            /** @enum {string} */
+            outcome: "spawned" | "replayed" | "recovered";
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a rule broken, such as an open SOP item */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  inject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          worker_id?: string;
+          node_id?: string;
+          content: string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            delivered: true;
+            worker_id: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  pause: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            stopped: true;
+            cancelled: string[];
+            cancelling: string[];
+            /** @constant */
+            timers_paused: true;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  resume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          worker_id?: string;
+          session_id?: string;
+          checkpoint_id?: number | string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @constant */
+            timers_resumed: true;
+            execution_id: string | null;
+            worker_id: string | null;
+            resumed_from: string | null;
+            checkpoint_id: number | null;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  stop: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          worker_id?: string;
+          execution_id?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            stopped: boolean;
+            /** @constant */
+            cancelling: false;
+            execution_id: string;
+            worker_id: string;
+            status: string;
+            summary: string;
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  replay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          worker_id?: string;
+          session_id?: string;
+          checkpoint_id?: number | string;
+          /**
+           * @default recorded
+           * @enum {string}
+           */
+          mode?: "recorded" | "live";
+        };
+      };
+    };
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            execution_id: string;
+            worker_id: string;
+            replayed_from: string;
+            checkpoint_id: number;
+            /** @enum {string} */
+            mode: "recorded" | "live";
+            conversation_id: string;
+            reproduced: boolean;
+            divergences: {
+              call: number;
+              /** @enum {string} */
+              kind: "model" | "tool";
+              recorded: unknown;
+              now: unknown;
+              message: string;
+            }[];
+            report: {
+              status: string | null;
+              summary: string | null;
+              error: string | null;
+            };
+            original: {
+              status: string | null;
+              summary: string | null;
+            };
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description a conflict: a version, a lock, a full capacity */
+      409: {
         headers: {
           [name: string]: unknown;
         };
