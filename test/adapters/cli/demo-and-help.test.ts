@@ -36,6 +36,11 @@ describe("colony demo", () => {
     expect(replayed.stdout).toContain("reproduced; 0 divergences");
     const tasks = await cli(["tasks", "list", "--db", db, "--colony", "texts", "--json"]);
     expect(tasks.code).toBe(0);
+    // The workers really read the files: every task's evidence holds the file's word figures and checksum.
+    const evidence = tasks.stdout.match(/"evidence":"[^"]*"/g) ?? [];
+    expect(evidence).toHaveLength(48);
+    expect(evidence.filter((e) => /sha256 [0-9a-f]{64}/.test(e))).toHaveLength(24);
+    expect(evidence.filter((e) => /read [a-z0-9-]+\.txt: [1-9][0-9]* characters/.test(e))).toHaveLength(24);
   });
 
   it("replay refuses an unknown worker and a bad mode, appending nothing", async () => {

@@ -25,6 +25,8 @@ const POSITION = /#\d+ */g;
 const POSITION_COLUMN = /^ *\d+(?= {2})/gm;
 
 export interface NormaliseOptions {
+  /** Every id masked alike: for outputs where which worker did what depends on scheduling. */
+  readonly sameIds?: boolean;
   /** The text is a `colony events` table. */
   readonly positionColumn?: boolean;
 }
@@ -46,6 +48,7 @@ export function normalise(text: string, options: NormaliseOptions = {}): string 
     .replace(TIME, (time) => mask("time", time))
     .replace(CUT_TIME, (time) => mask("time", time))
     .replace(ID, (id) => {
+      if (options.sameIds) return mask("id", id);
       const placeholder = ids.get(id) ?? mask(`id${ids.size + 1}`, id);
       ids.set(id, placeholder);
       return placeholder;

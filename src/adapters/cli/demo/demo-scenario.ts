@@ -221,7 +221,8 @@ async function firstTaskCheckpoint(
     .where("colony_id", "=", colonyId)
     .where("id", "!=", except)
     .where("report_status", "=", "success")
-    .orderBy("spawned_at")
+    // Spawned together in one batch: their index, not their (equal) time, says which came first.
+    .orderBy("batch_index")
     .execute();
   for (const worker of workers) {
     const history = await conversations.history(worker.conversation_id);

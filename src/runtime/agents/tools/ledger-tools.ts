@@ -30,7 +30,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
         return jsonResult({
           task_id: task.taskId,
           goal: task.goal,
-          payload: task.payload,
+          payload: payloadOf(task.payload),
           steps: task.steps.map((s) => ({ seq: s.seq, title: s.title, status: s.status })),
           sop_items: task.sopItems.map((i) => ({ key: i.key, required: i.required, done: i.checkedBy !== null })),
         });
@@ -101,4 +101,14 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
       },
     }),
   ];
+}
+
+/** The payload as it was seeded: the ledger keeps JSON as text, so the model gets the value back, not its text. */
+function payloadOf(stored: string | null): unknown {
+  if (stored === null) return null;
+  try {
+    return JSON.parse(stored);
+  } catch {
+    return stored;
+  }
 }
