@@ -57,7 +57,11 @@ const healthz = defineRoute({
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   // Ids run to 200 characters (stream ids a little more): Fastify's default of 100 would refuse valid ones.
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: false, routerOptions: { maxParamLength: 256 } });
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    logger: false,
+    routerOptions: { maxParamLength: 256 },
+  });
   const { token } = options;
 
   // The body as text is kept: webhook signatures are computed over the bytes that arrived.
