@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ColonyHost } from "./colony-host.js";
-import { eventStreams } from "./routes/event-streams.js";
+import { eventStreamRoutes, eventStreams } from "./routes/event-streams.js";
 import { readRoutes } from "./routes/reads.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { webhookRoutes } from "./routes/webhooks.js";
@@ -18,5 +18,6 @@ export function buildApi(host: ColonyHost, options: ApiOptions): FastifyInstance
     ...options,
     routes: [...sessionRoutes(host), ...readRoutes(host), ...webhookRoutes(host)],
     plugins: [eventStreams(host)],
+    streams: eventStreamRoutes,
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiErrorBody } from "./api-error.js";
-import type { AnyRoute } from "./route.js";
+import type { AnyRoute, StreamRoute } from "./route.js";
 
 const REASONS: Readonly<Record<number, string>> = {
   400: "bad input: the message names the field",
@@ -49,7 +49,7 @@ type SchemaOf = (schema: z.ZodType, io: "input" | "output", name: string) => Jso
 const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
 
 /** Path and query parameters, one entry per property of their object schemas. */
-function parameters(route: AnyRoute, schemaOf: SchemaOf) {
+function parameters(route: AnyRoute | StreamRoute, schemaOf: SchemaOf) {
   const of = (where: "path" | "query", schema: z.ZodType | undefined) => {
     if (!schema) return [];
     const json = schemaOf(schema, "input", `${route.operationId}_${where}`) as {
@@ -75,11 +75,22 @@ export function openApiDocument(
   routes: readonly AnyRoute[],
   info: { title: string; version: string },
   secured: boolean,
+  streams: readonly StreamRoute[] = [],
 ) {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Record<string, Json> = {};
   const schemaOf: SchemaOf = (schema, io, name) => hoisted(jsonSchemaOf(schema, io), name, components);
   const error = schemaOf(ApiErrorBody, "output", "Error");
+  const errorResponses = (statuses: readonly number[]) =>
+    Object.fromEntries(
+      [...new Set(statuses)].map((status) => [
+        String(status),
+        {
+          description: REASONS[status] ?? "error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      ]),
+    );
   for (const route of routes) {
     const statuses = [400, ...(secured && !route.public ? [401] : []), ...(route.errors ?? [])];
     const operation: Record<string, unknown> = {
@@ -94,15 +105,7 @@ export function openApiDocument(
             "application/json": { schema: schemaOf(route.response, "output", `${route.operationId}_response`) },
           },
         },
-        ...Object.fromEntries(
-          [...new Set(statuses)].map((status) => [
-            String(status),
-            {
-              description: REASONS[status] ?? "error",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-            },
-          ]),
-        ),
+        ...errorResponses(statuses),
       },
     };
     if (route.body) {
@@ -114,6 +117,33 @@ export function openApiDocument(
     if (secured && !route.public) operation.security = [{ bearer: [] }];
     const path = openApiPath(route.path);
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
+  }
+  for (const stream of streams) {
+    paths[openApiPath(stream.path)] = {
+      get: {
+        operationId: stream.operationId,
+        summary: stream.summary,
+        tags: [...stream.tags],
+        parameters: [
+          ...parameters(stream, schemaOf),
+          {
+            name: "Last-Event-ID",
+            in: "header",
+            required: false,
+            description: "the id (a global position) of the last event received: the stream resumes after it",
+            schema: { type: "string", pattern: "^[0-9]+$" },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "server-sent events: `id:` the global position, `event:` the type, `data:` the event as JSON",
+            content: { "text/event-stream": { schema: { type: "string" } } },
+          },
+          ...errorResponses([400, ...(secured ? [401] : []), ...(stream.errors ?? [])]),
+        },
+        ...(secured ? { security: [{ bearer: [] }] } : {}),
+      },
+    };
   }
   return {
     openapi: "3.1.0",

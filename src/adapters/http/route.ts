@@ -50,3 +50,18 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
 ): AnyRoute {
   return route as AnyRoute;
 }
+
+/**
+ * A route that streams server-sent events: served by its own plugin (it owns its response), but
+ * documented beside the others from its zod schemas.
+ */
+export interface StreamRoute {
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  /** Error statuses answered before the stream starts, beside 400 (and 401 with a token). */
+  readonly errors?: readonly number[];
+}

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from "zod";
 import { ApiError, apiErrorOf, invalidRequest } from "./api-error.js";
 import { openApiDocument } from "./openapi.js";
-import { type AnyRoute, defineRoute } from "./route.js";
+import { type AnyRoute, defineRoute, type StreamRoute } from "./route.js";
 
 export interface ServerOptions {
   readonly routes: readonly AnyRoute[];
@@ -14,6 +14,8 @@ export interface ServerOptions {
   readonly version: string;
   /** Routes that stream (SSE) register themselves here, behind the same auth and errors. */
   readonly plugins?: readonly ((app: FastifyInstance) => void)[];
+  /** How those streaming routes are documented. */
+  readonly streams?: readonly StreamRoute[];
 }
 
 declare module "fastify" {
@@ -110,6 +112,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     routes,
     { title: "colonylog command API", version: options.version },
     token !== undefined,
+    options.streams,
   );
   for (const route of routes) {
     app.route({

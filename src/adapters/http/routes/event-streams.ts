@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../api-error.js";
 import type { ColonyHost } from "../colony-host.js";
+import type { StreamRoute } from "../route.js";
 import { type PumpSource, pumpEvents, type Selection } from "../sse/event-pump.js";
 import { logSelection, sessionSelection } from "../sse/selection.js";
 import { SessionScope } from "../sse/session-scope.js";
 import { SseConnection } from "../sse/sse-connection.js";
 import { type SseOptions, sseSettings } from "../sse/sse-options.js";
-import { parseQuery, parseSessionParams, startPosition } from "../sse/stream-request.js";
+import { parseQuery, parseSessionParams, SessionParams, StreamQuery, startPosition } from "../sse/stream-request.js";
 
 /**
  * The event streams (DESIGN §8): `GET /api/events` and `GET /api/sessions/:session_id/events`.
@@ -23,6 +24,26 @@ import { parseQuery, parseSessionParams, startPosition } from "../sse/stream-req
  * starts; after that the response is ours (hijacked) and ends only by the client leaving, the
  * server dropping a client that does not drain (sse-connection.ts), or the server closing.
  */
+/** How the two streams are documented in /openapi.json. */
+export const eventStreamRoutes: readonly StreamRoute[] = [
+  {
+    path: "/api/events",
+    operationId: "streamEvents",
+    summary: "Every stored event from a position on, then live, as server-sent events (resumable by Last-Event-ID)",
+    tags: ["events"],
+    query: StreamQuery,
+  },
+  {
+    path: "/api/sessions/:session_id/events",
+    operationId: "streamSessionEvents",
+    summary: "The events of one session, its conversations, workers and colony, as server-sent events",
+    tags: ["events", "sessions"],
+    params: SessionParams,
+    query: StreamQuery,
+    errors: [404],
+  },
+];
+
 export function eventStreams(host: ColonyHost, options: SseOptions = {}): (app: FastifyInstance) => void {
   const settings = sseSettings(options);
   return (app) => {
