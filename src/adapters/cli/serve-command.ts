@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { ColonyError } from "../../domain/errors.js";
 import { buildApi } from "../http/api.js";
 import { ColonyHost } from "../http/colony-host.js";
+import { startColonyTimers } from "../http/colony-timers.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
 import { demoModel } from "./demo/demo-model.js";
 import { type CliIo, say } from "./io.js";
@@ -72,9 +73,10 @@ Example:
       const app = buildApi(host, { version, bodyLimit: options.bodyLimit, ...(token ? { token } : {}) });
       try {
         const address = await app.listen({ host: options.host, port: options.port });
+        const timed = await startColonyTimers(host);
         say(
           io.stdout,
-          `colony serve: listening on ${address} (${options.db}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""})`,
+          `colony serve: listening on ${address} (${options.db}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""}${timed.length > 0 ? `; timers of ${timed.join(", ")} running` : ""})`,
         );
         await new Promise<void>((stopped) => {
           if (io.signal?.aborted) return stopped();
