@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { RecordedEvent } from "../../../domain/envelope.js";
 import type { ReadModels } from "../../../projections/read-models.js";
+import type { LedgerSopItemView, LedgerStepView } from "../../../runtime/ledger/ledger-reads.js";
 import { fields, orDash, table } from "./text.js";
 
 /** A task as `colony inspect task` shows it: its ledger row, steps and SOP items (claims come from its stream). */
@@ -26,24 +27,8 @@ export interface TaskView {
     readonly completedAt: string | null;
     readonly updatedAt: string;
   };
-  readonly steps: readonly {
-    readonly seq: number;
-    readonly title: string;
-    readonly detail: string | null;
-    readonly status: string;
-    readonly evidence: string | null;
-    readonly workerId: string | null;
-    readonly startedAt: string | null;
-    readonly completedAt: string | null;
-  }[];
-  readonly sopItems: readonly {
-    readonly key: string;
-    readonly description: string;
-    readonly required: boolean;
-    readonly doneAt: string | null;
-    readonly doneBy: string | null;
-    readonly note: string | null;
-  }[];
+  readonly steps: readonly LedgerStepView[];
+  readonly sopItems: readonly LedgerSopItemView[];
 }
 
 /**
