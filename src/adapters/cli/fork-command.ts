@@ -72,16 +72,19 @@ export async function runFork(parentId: string, options: ForkOptions, io: CliIo)
     const head = await conversations.head(parentId);
     if (options.at > head.version) throw new ForkPastHeadError(parentId, options.at, head.version);
     const conversationId = new UuidV7Generator().uuid();
-    const [result] = await db.events.appendMany([
-      conversations.forkAppend(conversationId, parentId, CLI_OWNER, `colony fork at version ${options.at}`, options.at),
-    ]);
-    const position = result?.events[0]?.position;
+    const position = await conversations.forkAt(
+      conversationId,
+      parentId,
+      CLI_OWNER,
+      `colony fork at version ${options.at}`,
+      options.at,
+    );
     const text = options.json
       ? JSON.stringify({
           conversationId,
           parentConversationId: parentId,
           parentVersion: options.at,
-          position: position === undefined ? null : Number(position),
+          position: Number(position),
         })
       : conversationId;
     await writeChunk(io.stdout, `${text}\n`);

@@ -41,15 +41,13 @@ export async function spawnForked(
     conversationId: deps.ids.uuid(),
   }));
   for (const worker of planned) {
-    await deps.conversations.events.appendMany([
-      deps.conversations.forkAppend(
-        worker.conversationId,
-        queenConversationId,
-        { kind: "worker", id: worker.workerId },
-        "spawn",
-        atVersion,
-      ),
-    ]);
+    await deps.conversations.forkAt(
+      worker.conversationId,
+      queenConversationId,
+      { kind: "worker", id: worker.workerId },
+      "spawn",
+      atVersion,
+    );
     await deps.conversations.append(worker.conversationId, { role: "user", content: taskMessage(worker.task) });
   }
   return deps.runtime.spawnBatch(

@@ -87,6 +87,23 @@ export class ConversationLog {
     return parent.version;
   }
 
+  /**
+   * A fork of the parent at `parentVersion` (a checkpoint, a replay's start): one event, nothing
+   * copied. Returns its log position.
+   */
+  async forkAt(
+    conversationId: string,
+    parentConversationId: string,
+    owner: Owner,
+    reason: string,
+    parentVersion: number,
+  ): Promise<bigint> {
+    const [result] = await this.events.appendMany([
+      this.forkAppend(conversationId, parentConversationId, owner, reason, parentVersion),
+    ]);
+    return result?.events[0]?.position ?? 0n;
+  }
+
   /** The fork's first event, for callers that append it atomically with other streams' events. */
   forkAppend(
     conversationId: string,

@@ -102,9 +102,7 @@ export class ColonyWork {
       const parent = await this.inheritedConversation(colonyId);
       const owner = { kind: "worker" as const, id: worker.workerId };
       if (parent) {
-        await conversations.events.appendMany([
-          conversations.forkAppend(id, parent.conversationId, owner, "trigger", parent.version),
-        ]);
+        await conversations.forkAt(id, parent.conversationId, owner, "trigger", parent.version);
       } else {
         await conversations.start(id, owner, worker.profile.systemPrompt, DEFAULT_LIMITS);
       }

@@ -106,15 +106,13 @@ export async function resumeWorker(
 ): Promise<string> {
   const workerId = host.ids.uuid();
   const conversationId = host.ids.uuid();
-  await host.conversations.events.appendMany([
-    host.conversations.forkAppend(
-      conversationId,
-      worker.conversation_id,
-      { kind: "worker", id: workerId },
-      `resume of ${worker.id} from version ${version}`,
-      version,
-    ),
-  ]);
+  await host.conversations.forkAt(
+    conversationId,
+    worker.conversation_id,
+    { kind: "worker", id: workerId },
+    `resume of ${worker.id} from version ${version}`,
+    version,
+  );
   const runtime = await host.runtime(worker.colony_id);
   return runtime.spawn({
     workerId,

@@ -83,15 +83,13 @@ export async function replay<DB extends WorkersReadModel>(
 
   const replayId = deps.ids.uuid();
   const conversationId = deps.ids.uuid();
-  await deps.conversations.events.appendMany([
-    deps.conversations.forkAppend(
-      conversationId,
-      original.conversation_id,
-      { kind: "worker", id: replayId },
-      `replay of ${workerId} from version ${fromVersion} (${options.mode})`,
-      fromVersion,
-    ),
-  ]);
+  await deps.conversations.forkAt(
+    conversationId,
+    original.conversation_id,
+    { kind: "worker", id: replayId },
+    `replay of ${workerId} from version ${fromVersion} (${options.mode})`,
+    fromVersion,
+  );
   const recording = new Recording(own.filter((p) => p.version > fromVersion));
   const brain =
     options.mode === "recorded"

@@ -78,15 +78,13 @@ function delegateTool(spawn: SpawnForkedDeps, delegations: DelegationService): T
     input: z.strictObject({ goal: z.string().min(1), context: z.string().optional() }),
     run: async ({ goal, context }, tool) => {
       const conversationId = spawn.ids.uuid();
-      await spawn.conversations.events.appendMany([
-        spawn.conversations.forkAppend(
-          conversationId,
-          tool.conversationId,
-          { kind: "session", id: delegations.sessionId },
-          "delegation",
-          tool.versionBeforeTurn,
-        ),
-      ]);
+      await spawn.conversations.forkAt(
+        conversationId,
+        tool.conversationId,
+        { kind: "session", id: delegations.sessionId },
+        "delegation",
+        tool.versionBeforeTurn,
+      );
       await spawn.conversations.append(conversationId, {
         role: "user",
         content: taskMessage(context ? `${goal}\nContext: ${context}` : goal),
