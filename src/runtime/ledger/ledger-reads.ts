@@ -1,5 +1,11 @@
-import { type CompiledQuery, type Kysely, sql } from "kysely";
-import type { LedgerReadModel, LedgerTaskStatus } from "../../projections/ledger/ledger-projection.js";
+import { type CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
+import type {
+  LedgerReadModel,
+  LedgerSopChecklistTable,
+  LedgerStepsTable,
+  LedgerTaskStatus,
+  LedgerTasksTable,
+} from "../../projections/ledger/ledger-projection.js";
 
 /**
  * The task ledger's reads of the progress ledger read model. The ledger only ever suggests:
@@ -179,24 +185,41 @@ export interface LedgerTaskView {
   readonly sopItems: readonly LedgerSopItemView[];
 }
 
-/** A colony's tasks in claim order, each with its steps (by seq) and SOP items: three indexed reads. */
-export async function colonyTasks(db: Kysely<LedgerReadModel>, colonyId: string): Promise<LedgerTaskView[]> {
+/** A colony's ledger as stored: each task row with its step rows and SOP rows. */
+export interface LedgerRows {
+  readonly task: Selectable<LedgerTasksTable>;
+  readonly steps: readonly Selectable<LedgerStepsTable>[];
+  readonly sopItems: readonly Selectable<LedgerSopChecklistTable>[];
+}
+
+/**
+ * A colony's tasks in claim order (`priority DESC, seq, created_at`, the original's ORDER BY),
+ * optionally of one status, each with its steps by seq and its SOP items in checklist order:
+ * three indexed reads. The rows as stored, for callers that show the original's columns.
+ */
+export async function colonyLedgerRows<DB extends LedgerReadModel>(
+  readModels: Kysely<DB>,
+  colonyId: string,
+  status?: LedgerTaskStatus,
+): Promise<LedgerRows[]> {
+  // Any database holding the ledger's tables (Kysely is invariant in its table map).
+  const db = readModels as unknown as Kysely<LedgerReadModel>;
+  let tasks = db.selectFrom("tasks").selectAll().where("colony_id", "=", colonyId);
+  if (status !== undefined) tasks = tasks.where("status", "=", status);
   const ofColony = db.selectFrom("tasks").select("id").where("colony_id", "=", colonyId);
-  const [tasks, steps, sopItems] = await Promise.all([
-    db
-      .selectFrom("tasks")
-      .selectAll()
-      .where("colony_id", "=", colonyId)
-      .orderBy("priority", "desc")
-      .orderBy("seq")
-      .orderBy("created_at")
-      .execute(),
+  const [rows, steps, sopItems] = await Promise.all([
+    tasks.orderBy("priority", "desc").orderBy("seq").orderBy("created_at").execute(),
     db.selectFrom("steps").selectAll().where("task_id", "in", ofColony).orderBy("task_id").orderBy("seq").execute(),
     db.selectFrom("sop_checklist").selectAll().where("task_id", "in", ofColony).orderBy(sql`rowid`).execute(),
   ]);
   const stepsOf = groupBy(steps, (s) => s.task_id);
   const sopOf = groupBy(sopItems, (i) => i.task_id);
-  return tasks.map((t) => ({
+  return rows.map((task) => ({ task, steps: stepsOf.get(task.id) ?? [], sopItems: sopOf.get(task.id) ?? [] }));
+}
+
+/** A colony's tasks in claim order, each with its steps (by seq) and SOP items. */
+export async function colonyTasks(db: Kysely<LedgerReadModel>, colonyId: string): Promise<LedgerTaskView[]> {
+  return (await colonyLedgerRows(db, colonyId)).map(({ task: t, steps, sopItems }) => ({
     id: t.id,
     seq: t.seq,
     priority: t.priority,
@@ -214,7 +237,7 @@ export async function colonyTasks(db: Kysely<LedgerReadModel>, colonyId: string)
     lastError: t.last_error,
     parentTaskId: t.parent_task_id,
     source: t.source,
-    steps: (stepsOf.get(t.id) ?? []).map((s) => ({
+    steps: steps.map((s) => ({
       seq: s.seq,
       title: s.title,
       detail: s.detail,
@@ -224,7 +247,7 @@ export async function colonyTasks(db: Kysely<LedgerReadModel>, colonyId: string)
       startedAt: s.started_at,
       completedAt: s.completed_at,
     })),
-    sopItems: (sopOf.get(t.id) ?? []).map((i) => ({
+    sopItems: sopItems.map((i) => ({
       key: i.key,
       description: i.description,
       required: i.required === 1,

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { LedgerTaskStatus } from "../../../projections/ledger/ledger-projection.js";
 import type { ReadModels } from "../../../projections/read-models.js";
+import { colonyLedgerRows } from "../../../runtime/ledger/ledger-reads.js";
 import { requireColony } from "./colony-reads.js";
 
 export const TASK_STATUSES = [
@@ -67,31 +68,10 @@ export const TaskBody = z.strictObject({
 });
 export type TaskBody = z.infer<typeof TaskBody>;
 
-const TASK_COLUMNS = [
-  "id",
-  "seq",
-  "priority",
-  "goal",
-  "payload",
-  "status",
-  "worker_id",
-  "claimed_at",
-  "started_at",
-  "completed_at",
-  "created_at",
-  "updated_at",
-  "retry_count",
-  "max_retries",
-  "last_error",
-  "parent_task_id",
-  "source",
-  "colony_id",
-] as const;
-
 /**
- * A colony's ledger in claim order (`priority DESC, seq, created_at`, the original's ORDER BY),
- * each task with its steps by seq and its SOP items in checklist order: three indexed reads.
- * Unknown colony: ColonyNotFoundError.
+ * A colony's ledger in claim order, each task with its steps by seq and its SOP items in checklist
+ * order, with the original ledger's columns (the claim token left out). Unknown colony:
+ * ColonyNotFoundError.
  */
 export async function colonyTasks(
   db: Kysely<ReadModels>,
@@ -99,29 +79,12 @@ export async function colonyTasks(
   status?: LedgerTaskStatus,
 ): Promise<TaskBody[]> {
   await requireColony(db, colonyId);
-  let tasks = db.selectFrom("tasks").select(TASK_COLUMNS).where("colony_id", "=", colonyId);
-  if (status !== undefined) tasks = tasks.where("status", "=", status);
-  const ofColony = db.selectFrom("tasks").select("id").where("colony_id", "=", colonyId);
-  const [rows, steps, sopItems] = await Promise.all([
-    tasks.orderBy("priority", "desc").orderBy("seq").orderBy("created_at").execute(),
-    db.selectFrom("steps").selectAll().where("task_id", "in", ofColony).orderBy("task_id").orderBy("seq").execute(),
-    db.selectFrom("sop_checklist").selectAll().where("task_id", "in", ofColony).orderBy(sql`rowid`).execute(),
-  ]);
-  const stepsOf = groupBy(steps, (s) => s.task_id);
-  const sopOf = groupBy(
-    sopItems.map((item) => ({ ...item, required: item.required === 1 })),
-    (i) => i.task_id,
-  );
-  return rows.map((row) => ({ ...row, steps: stepsOf.get(row.id) ?? [], sop_items: sopOf.get(row.id) ?? [] }));
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
+  return (await colonyLedgerRows(db, colonyId, status)).map(({ task, steps, sopItems }) => {
+    const { claim_token: _proof, ...columns } = task;
+    return {
+      ...columns,
+      steps: [...steps],
+      sop_items: sopItems.map((item) => ({ ...item, required: item.required === 1 })),
+    };
+  });
 }
