@@ -58,6 +58,7 @@ export function jsonResult(value: unknown, effect?: ToolEffect): ToolResult {
 /** The tools an agent is given, by name, with their schemas as the model sees them. */
 export class ToolRegistry {
   private readonly byName = new Map<string, Tool>();
+  private cachedSpecs: LlmToolSpec[] | undefined;
 
   constructor(tools: readonly Tool[]) {
     for (const tool of tools) {
@@ -84,11 +85,13 @@ export class ToolRegistry {
     return new ToolRegistry([...this.byName.values(), ...tools]);
   }
 
+  /** Computed once: the agent loop offers them on every model call. */
   specs(): LlmToolSpec[] {
-    return [...this.byName.values()].map((tool) => ({
+    this.cachedSpecs ??= [...this.byName.values()].map((tool) => ({
       name: tool.name,
       description: tool.description,
       parameters: z.toJSONSchema(tool.input, { io: "input" }) as Record<string, unknown>,
     }));
+    return this.cachedSpecs;
   }
 }
