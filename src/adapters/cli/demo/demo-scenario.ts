@@ -1,6 +1,4 @@
-import type { Kysely } from "kysely";
 import type { LlmProvider } from "../../../domain/ports/llm-provider.js";
-import { allProjections } from "../../../projections/read-models.js";
 import { agentBrain } from "../../../runtime/agents/agent-brain.js";
 import { type AgentOutcome, runAgent } from "../../../runtime/agents/agent-loop.js";
 import { type ReplayOutcome, replay } from "../../../runtime/agents/replay/replay.js";
@@ -9,19 +7,11 @@ import { type ColonyToolKit, colonyToolKit } from "../../../runtime/agents/tool-
 import { fileTools } from "../../../runtime/agents/tools/file-tools.js";
 import { colonySpawnTool } from "../../../runtime/agents/tools/session-tools.js";
 import { TurnGate } from "../../../runtime/agents/turn-gate.js";
-import { ColonyRuntime } from "../../../runtime/colony/index.js";
-import type { Profile, WorkerBrain } from "../../../runtime/colony/worker-brain.js";
-import { Compactor } from "../../../runtime/compaction/compactor.js";
-import { ConversationLog } from "../../../runtime/conversations/conversation-log.js";
+import type { WorkerBrain } from "../../../runtime/colony/worker-brain.js";
 import type { DelegationRecord } from "../../../runtime/delegation/delegation-record.js";
 import { DelegationService } from "../../../runtime/delegation/delegation-service.js";
-import { TaskLedger } from "../../../runtime/ledger/task-ledger.js";
-import type { SessionContext } from "../../../runtime/sessions/session-context.js";
 import { startSession } from "../../../runtime/sessions/start-session.js";
-import { openColonyDatabase } from "../../sqlite/open-colony-database.js";
-import { systemClock } from "../../system/system-clock.js";
-import { systemTimers } from "../../system/system-timers.js";
-import { UuidV7Generator } from "../../system/uuid-v7.js";
+import { ColonyHost } from "../../http/colony-host.js";
 import { COLONY_BRIEF, PERSON_REQUEST } from "./demo-model.js";
 
 /** The demo's queen: how `colony demo` knows a log it may delete is its own. */
@@ -57,23 +47,8 @@ export interface DemoRun {
  * a recorded replay from it reproduces that worker's outcome.
  */
 export async function runDemoScenario(file: string, model: LlmProvider, filesRoot: string): Promise<DemoRun> {
-  const db = await openColonyDatabase(file, { inline: allProjections.map((p) => p.name) });
-  const ids = new UuidV7Generator();
-  // One database holds every read model; each service types only the tables it reads, and
-  // Kysely's table map is invariant, so the full map is handed to them as theirs.
-  // biome-ignore lint/suspicious/noExplicitAny: see above.
-  const readModels = db.readModels as Kysely<any>;
-  const conversations = new ConversationLog(db.events, readModels);
-  const compactor = new Compactor({
-    events: db.events,
-    conversations,
-    readModels,
-    provider: model,
-    clock: systemClock,
-    timers: systemTimers,
-    timeoutMs: 60_000,
-  });
-  const sessions: SessionContext = { events: db.events, readModels, conversations, compactor, ids };
+  const host = await ColonyHost.open(file, { model, filesRoot });
+  const { db, ids, conversations, sessions } = host;
   let modelCalls = 0;
   const counted = (outcome: AgentOutcome) => {
     modelCalls += outcome.modelCalls;
@@ -88,7 +63,6 @@ export async function runDemoScenario(file: string, model: LlmProvider, filesRoo
     return outcome;
   };
 
-  const runtimes: ColonyRuntime[] = [];
   let delegations: DelegationService | undefined;
   try {
     // The person's session: the queen looks at the files and spawns a colony for the work.
@@ -119,15 +93,8 @@ export async function runDemoScenario(file: string, model: LlmProvider, filesRoo
     const colonyId = colonySession.colony_id;
 
     // The colony: its queen's workers, her background delegation, her turns kept apart by a gate.
-    const runtime = await ColonyRuntime.open(db.events, {
-      colonyId,
-      clock: systemClock,
-      ids,
-      timers: systemTimers,
-      defaultProfile: await colonyProfile(readModels, colonyId),
-    });
-    runtimes.push(runtime);
-    const ledger = new TaskLedger(db, { clock: systemClock, ids });
+    const runtime = await host.runtime(colonyId);
+    const { ledger, compactor } = host;
     const gate = new TurnGate();
     delegations = await DelegationService.open({
       store: db.events,
@@ -165,7 +132,7 @@ export async function runDemoScenario(file: string, model: LlmProvider, filesRoo
     const delegation = delegations.list().find((d) => d.delegationId === dispatched.delegationId) as DelegationRecord;
 
     // A checkpoint in a worker's conversation, after its first completed task, and a recorded replay from it.
-    const checkpoint = await firstTaskCheckpoint(db.readModels, conversations, colonyId, dispatched.workerId);
+    const checkpoint = await firstTaskCheckpoint(host, colonyId, dispatched.workerId);
     const replayed = await replay(
       {
         runtime,
@@ -191,31 +158,14 @@ export async function runDemoScenario(file: string, model: LlmProvider, filesRoo
     };
   } finally {
     await delegations?.close();
-    for (const runtime of runtimes) await runtime.close();
-    await db.close();
+    await host.close();
   }
 }
 
-/** The worker profile the colony was created with: what its workers (and their replays) run by. */
-// biome-ignore lint/suspicious/noExplicitAny: the composition root's full read-model map (see runDemoScenario).
-async function colonyProfile(readModels: Kysely<any>, colonyId: string): Promise<Profile> {
-  const row = await readModels
-    .selectFrom("colonies")
-    .select("worker_profile")
-    .where("id", "=", colonyId)
-    .executeTakeFirst();
-  if (!row) throw new Error(`no colony ${colonyId}`);
-  return JSON.parse(row.worker_profile as string) as Profile;
-}
-
 /** Marks the version after a worker's first complete_task result as a checkpoint. */
-async function firstTaskCheckpoint(
-  readModels: Awaited<ReturnType<typeof openColonyDatabase>>["readModels"],
-  conversations: ConversationLog,
-  colonyId: string,
-  except: string,
-) {
-  const workers = await readModels
+async function firstTaskCheckpoint(host: ColonyHost, colonyId: string, except: string) {
+  const { conversations } = host;
+  const workers = await host.db.readModels
     .selectFrom("workers")
     .select(["id", "conversation_id"])
     .where("colony_id", "=", colonyId)
