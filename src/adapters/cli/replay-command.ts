@@ -1,16 +1,9 @@
 import type { Command } from "commander";
-import type { Kysely } from "kysely";
 import { ColonyError, InvalidArgumentError } from "../../domain/errors.js";
 import { type ReplayMode, type ReplayOutcome, replay, UnknownWorkerError } from "../../runtime/agents/replay/replay.js";
 import { colonyToolKit } from "../../runtime/agents/tool-kit.js";
-import { ColonyRuntime } from "../../runtime/colony/index.js";
-import type { Profile } from "../../runtime/colony/worker-brain.js";
-import { ConversationLog } from "../../runtime/conversations/conversation-log.js";
-import { TaskLedger } from "../../runtime/ledger/task-ledger.js";
+import { ColonyHost } from "../http/colony-host.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
-import { systemClock } from "../system/system-clock.js";
-import { systemTimers } from "../system/system-timers.js";
-import { UuidV7Generator } from "../system/uuid-v7.js";
 import { type CliIo, writeChunk } from "./io.js";
 import { openColonyFile } from "./open-ledger.js";
 import { DEFAULT_DB } from "./open-store.js";
@@ -83,40 +76,24 @@ async function replayWorker(
   fromVersion: number | undefined,
   model: ReturnType<typeof providerFromEnv>,
 ): Promise<ReplayOutcome> {
-  const db = await openColonyFile(dbPath, { mustExist: true });
-  // biome-ignore lint/suspicious/noExplicitAny: every read model is in this file; each service types its own (Kysely is invariant).
-  const readModels = db.readModels as Kysely<any>;
-  let runtime: ColonyRuntime | undefined;
+  const host = ColonyHost.over(await openColonyFile(dbPath, { mustExist: true }), model ? { model } : {});
   try {
-    const worker = await readModels
+    const worker = await host.readModels
       .selectFrom("workers")
       .select("colony_id")
       .where("id", "=", workerId)
       .executeTakeFirst();
     if (!worker) throw new UnknownWorkerError(workerId);
     const colonyId = worker.colony_id as string;
-    const colony = await readModels
-      .selectFrom("colonies")
-      .select("worker_profile")
-      .where("id", "=", colonyId)
-      .executeTakeFirst();
-    const profile = JSON.parse((colony?.worker_profile as string | undefined) ?? "{}") as Partial<Profile>;
-    const ids = new UuidV7Generator();
-    runtime = await ColonyRuntime.open(db.events, {
-      colonyId,
-      clock: systemClock,
-      ids,
-      timers: systemTimers,
-      ...(colony ? { defaultProfile: profile as Profile } : {}),
-    });
-    const filesRoot = String(profile.inputData?.files_root ?? process.cwd());
-    const kit = colonyToolKit({ filesRoot, ledger: new TaskLedger(db, { clock: systemClock, ids }), colonyId });
+    // The tools the colony's workers had: its files where its profile says they are.
+    const filesRoot = String((await host.colonyProfile(colonyId))?.inputData.files_root ?? process.cwd());
+    const kit = colonyToolKit({ filesRoot, ledger: host.ledger, colonyId });
     return await replay(
       {
-        runtime,
-        conversations: new ConversationLog(db.events, readModels),
-        readModels,
-        ids,
+        runtime: await host.runtime(colonyId),
+        conversations: host.conversations,
+        readModels: host.readModels,
+        ids: host.ids,
         tools: (w) => kit.worker(w.workerId),
         ...(model ? { model } : {}),
       },
@@ -124,8 +101,7 @@ async function replayWorker(
       { mode, ...(fromVersion === undefined ? {} : { fromVersion }) },
     );
   } finally {
-    await runtime?.close();
-    await db.close();
+    await host.close();
   }
 }
 

@@ -37,7 +37,12 @@ export class ColonyHost {
   private readonly closers: (() => Promise<void>)[] = [];
 
   static async open(file: string, options: ColonyHostOptions = {}): Promise<ColonyHost> {
-    return new ColonyHost(await openColonyDatabase(file, { inline: allProjections.map((p) => p.name) }), options);
+    return ColonyHost.over(await openColonyDatabase(file, { inline: allProjections.map((p) => p.name) }), options);
+  }
+
+  /** Over a database already open, which must fold every projection inline. */
+  static over(db: ColonyDatabase, options: ColonyHostOptions = {}): ColonyHost {
+    return new ColonyHost(db, options);
   }
 
   private constructor(
@@ -72,22 +77,28 @@ export class ColonyHost {
     return this.db.readModels;
   }
 
+  /** The worker profile the colony was created with (or last updated to); undefined for an unknown colony. */
+  async colonyProfile(colonyId: string): Promise<Profile | undefined> {
+    const row = await this.readModels
+      .selectFrom("colonies")
+      .select("worker_profile")
+      .where("id", "=", colonyId)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.worker_profile as string) as Profile) : undefined;
+  }
+
   /** The colony's runtime, opened on first use with the colony's worker profile. */
   runtime(colonyId: string): Promise<ColonyRuntime> {
     let runtime = this.runtimes.get(colonyId);
     if (!runtime) {
       runtime = (async () => {
-        const row = await this.readModels
-          .selectFrom("colonies")
-          .select("worker_profile")
-          .where("id", "=", colonyId)
-          .executeTakeFirst();
+        const profile = await this.colonyProfile(colonyId);
         return ColonyRuntime.open(this.db.events, {
           colonyId,
           clock: systemClock,
           ids: this.ids,
           timers: systemTimers,
-          ...(row ? { defaultProfile: JSON.parse(row.worker_profile as string) as Profile } : {}),
+          ...(profile ? { defaultProfile: profile } : {}),
         });
       })();
       this.runtimes.set(colonyId, runtime);
