@@ -237,25 +237,33 @@ export async function colonyTasks(db: Kysely<LedgerReadModel>, colonyId: string)
     lastError: t.last_error,
     parentTaskId: t.parent_task_id,
     source: t.source,
-    steps: steps.map((s) => ({
-      seq: s.seq,
-      title: s.title,
-      detail: s.detail,
-      status: s.status,
-      evidence: s.evidence,
-      workerId: s.worker_id,
-      startedAt: s.started_at,
-      completedAt: s.completed_at,
-    })),
-    sopItems: sopItems.map((i) => ({
-      key: i.key,
-      description: i.description,
-      required: i.required === 1,
-      doneAt: i.done_at,
-      doneBy: i.done_by,
-      note: i.note,
-    })),
+    steps: steps.map(stepView),
+    sopItems: sopItems.map(sopItemView),
   }));
+}
+
+export function stepView(s: Selectable<LedgerStepsTable>): LedgerStepView {
+  return {
+    seq: s.seq,
+    title: s.title,
+    detail: s.detail,
+    status: s.status,
+    evidence: s.evidence,
+    workerId: s.worker_id,
+    startedAt: s.started_at,
+    completedAt: s.completed_at,
+  };
+}
+
+export function sopItemView(i: Selectable<LedgerSopChecklistTable>): LedgerSopItemView {
+  return {
+    key: i.key,
+    description: i.description,
+    required: i.required === 1,
+    doneAt: i.done_at,
+    doneBy: i.done_by,
+    note: i.note,
+  };
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

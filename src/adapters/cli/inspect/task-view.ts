@@ -1,7 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import type { RecordedEvent } from "../../../domain/envelope.js";
 import type { ReadModels } from "../../../projections/read-models.js";
-import type { LedgerSopItemView, LedgerStepView } from "../../../runtime/ledger/ledger-reads.js";
+import {
+  type LedgerSopItemView,
+  type LedgerStepView,
+  sopItemView,
+  stepView,
+} from "../../../runtime/ledger/ledger-reads.js";
 import { fields, orDash, table } from "./text.js";
 
 /** A task as `colony inspect task` shows it: its ledger row, steps and SOP items (claims come from its stream). */
@@ -75,24 +80,8 @@ export async function loadTask(db: Kysely<ReadModels>, taskId: string): Promise<
       completedAt: row.completed_at,
       updatedAt: row.updated_at,
     },
-    steps: steps.map((s) => ({
-      seq: s.seq,
-      title: s.title,
-      detail: s.detail,
-      status: s.status,
-      evidence: s.evidence,
-      workerId: s.worker_id,
-      startedAt: s.started_at,
-      completedAt: s.completed_at,
-    })),
-    sopItems: sopItems.map((i) => ({
-      key: i.key,
-      description: i.description,
-      required: i.required === 1,
-      doneAt: i.done_at,
-      doneBy: i.done_by,
-      note: i.note,
-    })),
+    steps: steps.map(stepView),
+    sopItems: sopItems.map(sopItemView),
   };
 }
 
