@@ -10,7 +10,7 @@ import {
   type LlmToolCall,
   type LlmUsage,
 } from "../../domain/ports/llm-provider.js";
-import { guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
+import { guardedCall, guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
 
 export const ANTHROPIC_API_URL = "https://api.anthropic.com";
 
@@ -72,12 +72,11 @@ export class AnthropicProvider implements LlmProvider {
     const { signal, onDelta } = options;
     signal?.throwIfAborted();
     const params = this.params(request);
-    try {
-      return onDelta ? await this.streamed(params, onDelta, signal) : await this.plain(params, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw this.failure(error);
-    }
+    return guardedCall(
+      signal,
+      () => (onDelta ? this.streamed(params, onDelta, signal) : this.plain(params, signal)),
+      (error) => this.failure(error),
+    );
   }
 
   private async plain(params: RequestParams, signal: AbortSignal | undefined): Promise<LlmResponse> {

@@ -14,7 +14,7 @@ import {
   type LlmStopReason,
   type LlmToolCall,
 } from "../../domain/ports/llm-provider.js";
-import { guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
+import { guardedCall, guardedStream, isRetryableStatus, parseToolArguments } from "./wire.js";
 
 export const OPENAI_API_URL = "https://api.openai.com/v1";
 
@@ -75,12 +75,11 @@ export class OpenAiProvider implements LlmProvider {
     const { signal, onDelta } = options;
     signal?.throwIfAborted();
     const params = this.params(request);
-    try {
-      return onDelta ? await this.streamed(params, onDelta, signal) : await this.plain(params, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw this.failure(error);
-    }
+    return guardedCall(
+      signal,
+      () => (onDelta ? this.streamed(params, onDelta, signal) : this.plain(params, signal)),
+      (error) => this.failure(error),
+    );
   }
 
   private async plain(params: RequestParams, signal: AbortSignal | undefined): Promise<LlmResponse> {

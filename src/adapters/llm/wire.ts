@@ -69,3 +69,22 @@ function streamBroke(error: unknown, provider: string, isSdkError: (error: unkno
     details,
   );
 }
+
+/**
+ * One model call with the port's abort and error contract: refused at once when already aborted,
+ * rejected with the signal's reason when aborted meanwhile, any other failure as the adapter's
+ * typed error.
+ */
+export async function guardedCall<T>(
+  signal: AbortSignal | undefined,
+  call: () => Promise<T>,
+  failure: (error: unknown) => unknown,
+): Promise<T> {
+  signal?.throwIfAborted();
+  try {
+    return await call();
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw failure(error);
+  }
+}
