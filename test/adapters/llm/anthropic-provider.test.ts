@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AnthropicProvider } from "../../../src/adapters/llm/anthropic-provider.js";
 import { LlmProviderError, type LlmRequest, type LlmToolSpec } from "../../../src/domain/ports/llm-provider.js";
+import { callContract } from "./call-contract.js";
 import { RecordingServer, recorded } from "./recording-server.js";
 
 const testTool: LlmToolSpec = {
@@ -218,76 +219,13 @@ describe("AnthropicProvider against a local server answering with recorded Anthr
     expect((garbled as Error).message).toContain("not JSON");
   });
 
-  it("calls a server that refuses the connection a retryable failure", async () => {
-    const gone = await RecordingServer.start();
-    const url = gone.url();
-    await gone.close();
-    const unreachable = new AnthropicProvider({ model: "claude-sonnet-4-0", apiKey: "sk-ant-test", baseURL: url });
-
-    const error = await unreachable.complete(question).catch((e: unknown) => e);
-
-    expect(error).toMatchObject({ code: "llm_request_failed", retryable: true });
-    expect((error as Error).message).toContain("no answer from the server");
-  });
-
-  it("rejects with the signal's reason, sending nothing, when aborted before the call", async () => {
-    const reason = new Error("stopped by the runtime");
-
-    await expect(provider.complete(question, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
-    expect(server.received).toHaveLength(0);
-  });
-
-  it("rejects with the signal's reason when aborted while the server has not answered", async () => {
-    server.reply({ hold: true });
-    const controller = new AbortController();
-    const reason = new Error("stopped by the runtime");
-
-    const call = provider.complete(question, { signal: controller.signal });
-    await server.requests(1);
-    controller.abort(reason);
-
-    await expect(call).rejects.toBe(reason);
-  });
-
-  it("rejects with the signal's reason when aborted mid-stream, after the deltas already shown", async () => {
+  callContract({
+    server: () => server,
+    provider: () => provider,
+    connectTo: (other) =>
+      new AnthropicProvider({ model: "claude-sonnet-4-0", apiKey: "sk-ant-test", baseURL: other.url() }),
+    question,
     // message_start, content_block_start, ping and the first two deltas; then the connection stays open.
-    server.reply({ sse: recorded("anthropic-stream-text.sse"), stallAfter: 5 });
-    const controller = new AbortController();
-    const reason = new Error("stopped by the runtime");
-    const deltas: string[] = [];
-    let twoDeltas: () => void = () => {};
-    const shown = new Promise<void>((resolve) => {
-      twoDeltas = resolve;
-    });
-
-    const call = provider.complete(question, {
-      signal: controller.signal,
-      onDelta: (text) => {
-        deltas.push(text);
-        if (deltas.length === 2) twoDeltas();
-      },
-    });
-    await shown;
-    controller.abort(reason);
-
-    await expect(call).rejects.toBe(reason);
-    expect(deltas).toEqual(["Hello", " there"]);
-  });
-
-  it("delivers no delta after an abort, even from events that had already arrived", async () => {
-    server.reply({ sse: recorded("anthropic-stream-text.sse") });
-    const controller = new AbortController();
-    const deltas: string[] = [];
-
-    const call = provider.complete(question, {
-      signal: controller.signal,
-      onDelta: (text) => {
-        deltas.push(text);
-        controller.abort();
-      },
-    });
-
-    await expect(call).rejects.toMatchObject({ name: "AbortError" });
-    expect(deltas).toEqual(["Hello"]);
+    stream: { file: "anthropic-stream-text.sse", stallAfter: 5, firstDeltas: ["Hello", " there"] },
   });
 });

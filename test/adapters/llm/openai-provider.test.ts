@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { OpenAiProvider } from "../../../src/adapters/llm/openai-provider.js";
 import { LlmProviderError, type LlmRequest, type LlmToolSpec } from "../../../src/domain/ports/llm-provider.js";
+import { callContract } from "./call-contract.js";
 import { RecordingServer, recorded } from "./recording-server.js";
 
 const weather: LlmToolSpec = {
@@ -284,76 +285,13 @@ describe("OpenAiProvider against a local server answering with recorded OpenAI p
     expect((garbled as Error).message).toContain("not JSON");
   });
 
-  it("calls a server that refuses the connection a retryable failure", async () => {
-    const gone = await RecordingServer.start();
-    const url = gone.url("/v1");
-    await gone.close();
-    const unreachable = new OpenAiProvider({ model: "gpt-4o-2024-08-06", apiKey: "sk-test", baseURL: url });
-
-    const error = await unreachable.complete(question).catch((e: unknown) => e);
-
-    expect(error).toMatchObject({ code: "llm_request_failed", retryable: true });
-    expect((error as Error).message).toContain("no answer from the server");
-  });
-
-  it("rejects with the signal's reason, sending nothing, when aborted before the call", async () => {
-    const reason = new Error("stopped by the runtime");
-
-    await expect(provider.complete(question, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
-    expect(server.received).toHaveLength(0);
-  });
-
-  it("rejects with the signal's reason when aborted while the server has not answered", async () => {
-    server.reply({ hold: true });
-    const controller = new AbortController();
-    const reason = new Error("stopped by the runtime");
-
-    const call = provider.complete(question, { signal: controller.signal });
-    await server.requests(1);
-    controller.abort(reason);
-
-    await expect(call).rejects.toBe(reason);
-  });
-
-  it("rejects with the signal's reason when aborted mid-stream, after the deltas already shown", async () => {
+  callContract({
+    server: () => server,
+    provider: () => provider,
+    connectTo: (other) =>
+      new OpenAiProvider({ model: "gpt-4o-2024-08-06", apiKey: "sk-test", baseURL: other.url("/v1") }),
+    question,
     // Role chunk and three words, then the connection stays open.
-    server.reply({ sse: recorded("openai-stream-text.sse"), stallAfter: 4 });
-    const controller = new AbortController();
-    const reason = new Error("stopped by the runtime");
-    const deltas: string[] = [];
-    let threeWords: () => void = () => {};
-    const shown = new Promise<void>((resolve) => {
-      threeWords = resolve;
-    });
-
-    const call = provider.complete(question, {
-      signal: controller.signal,
-      onDelta: (text) => {
-        deltas.push(text);
-        if (deltas.length === 3) threeWords();
-      },
-    });
-    await shown;
-    controller.abort(reason);
-
-    await expect(call).rejects.toBe(reason);
-    expect(deltas).toEqual(["I'm", " unable", " to"]);
-  });
-
-  it("delivers no delta after an abort, even from chunks that had already arrived", async () => {
-    server.reply({ sse: recorded("openai-stream-text.sse") });
-    const controller = new AbortController();
-    const deltas: string[] = [];
-
-    const call = provider.complete(question, {
-      signal: controller.signal,
-      onDelta: (text) => {
-        deltas.push(text);
-        controller.abort();
-      },
-    });
-
-    await expect(call).rejects.toMatchObject({ name: "AbortError" });
-    expect(deltas).toEqual(["I'm"]);
+    stream: { file: "openai-stream-text.sse", stallAfter: 4, firstDeltas: ["I'm", " unable", " to"] },
   });
 });
