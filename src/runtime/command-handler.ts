@@ -2,6 +2,7 @@ import type { Decider, Folded } from "../domain/deciders/decider.js";
 import type { NewEvent, NewEventMetadata, RecordedEvent } from "../domain/envelope.js";
 import { ColonyError, type StreamRevision, VersionConflictError } from "../domain/errors.js";
 import type { EventStore } from "../domain/ports/event-store.js";
+import type { FoldedStream } from "./stream-fold.js";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -32,6 +33,14 @@ export interface HandleOptions {
   readonly metadata?: Omit<NewEventMetadata, "eventId" | "recordedAt">;
 }
 
+export interface HandleStateOptions<State> extends HandleOptions {
+  /**
+   * Folds the stream to its current version, for a caller that keeps the fold between commands
+   * (a CachedStreamFold); by default every attempt reads the stream whole.
+   */
+  readonly read?: () => Promise<FoldedStream<State>>;
+}
+
 export interface HandleResult<State> {
   /** The state after the appended events (the state read, when the decision was no change). */
   readonly state: State;
@@ -54,7 +63,7 @@ export async function handleCommand<Command, State, Event extends NewEvent>(
   decider: Decider<Command, State, Event>,
   streamId: string,
   command: Command,
-  options: HandleOptions = {},
+  options: HandleStateOptions<State> = {},
 ): Promise<HandleResult<State>> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -62,15 +71,9 @@ export async function handleCommand<Command, State, Event extends NewEvent>(
   }
   let lastConflict: VersionConflictError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    let state = decider.initialState;
-    let version: StreamRevision = "no_stream";
-    for await (const event of store.readStream(streamId)) {
-      // The store validated every event against the catalogue on the way in and upcasts on the
-      // way out, so a stored event of this stream is one of the aggregate's events; a type the
-      // aggregate does not know falls through its evolve unchanged.
-      state = decider.evolve(state, event as unknown as Folded<Event>);
-      version = event.version;
-    }
+    const read = await (options.read ?? (() => readFolded(store, decider, streamId)))();
+    let state = read.state;
+    const version = read.version;
     const decided = decider.decide(command, state);
     if (decided.length === 0) return { state, events: [], version, attempts: attempt };
     const metadata = options.metadata;
@@ -86,4 +89,21 @@ export async function handleCommand<Command, State, Event extends NewEvent>(
   }
   // The loop ran at least once and only falls through after a conflict.
   throw new CommandRetriesExhaustedError(streamId, maxAttempts, lastConflict as VersionConflictError);
+}
+
+async function readFolded<State, Event>(
+  store: EventStore,
+  decider: Decider<unknown, State, Event>,
+  streamId: string,
+): Promise<FoldedStream<State>> {
+  let state = decider.initialState;
+  let version: StreamRevision = "no_stream";
+  for await (const event of store.readStream(streamId)) {
+    // The store validated every event against the catalogue on the way in and upcasts on the
+    // way out, so a stored event of this stream is one of the aggregate's events; a type the
+    // aggregate does not know falls through its evolve unchanged.
+    state = decider.evolve(state, event as unknown as Folded<Event>);
+    version = event.version;
+  }
+  return { state, version };
 }

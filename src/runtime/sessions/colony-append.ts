@@ -1,7 +1,7 @@
 import { type ColonyCommand, type ColonyEvent, type ColonyState, colonyDecider } from "../../domain/deciders/colony.js";
 import { refuse } from "../../domain/deciders/refusal.js";
 import type { StreamAppend } from "../../domain/ports/event-store.js";
-import { type ColonyTriggers, colonyStreamId } from "../triggers/trigger-definitions.js";
+import { colonyStreamId, type LoadedColonyTriggers } from "../triggers/trigger-definitions.js";
 import { type ColonySpawnRequest, registerTriggerCommands, type WorkerProfileData } from "./colony-spawn-input.js";
 import { type SessionContext, withMetadata } from "./session-context.js";
 
@@ -20,7 +20,7 @@ export interface ColonyAppend {
 export function colonyAppend(
   context: SessionContext,
   request: ColonySpawnRequest,
-  loaded: ColonyTriggers,
+  loaded: LoadedColonyTriggers,
   colonyId: string,
   sourceSessionId: string,
   profile: WorkerProfileData,

@@ -1,4 +1,9 @@
-import { type ColonyCommand, colonyDecider, parseColonyCommand } from "../../domain/deciders/colony.js";
+import {
+  type ColonyCommand,
+  type ColonyState,
+  colonyDecider,
+  parseColonyCommand,
+} from "../../domain/deciders/colony.js";
 import { CommandRefusedError, refuse } from "../../domain/deciders/refusal.js";
 import type { Clock } from "../../domain/ports/clock.js";
 import type { EventStore, StreamAppend } from "../../domain/ports/event-store.js";
@@ -7,6 +12,7 @@ import type { Timers } from "../../domain/ports/timers.js";
 import { streamId } from "../../domain/stream-id.js";
 import { Serial } from "../colony/serial.js";
 import { handleCommand } from "../command-handler.js";
+import type { CachedStreamFold, FoldedStream } from "../stream-fold.js";
 import { CompanionConflictError, withCompanionAppend } from "./companion-append.js";
 import {
   FiringNotFoundError,
@@ -22,7 +28,8 @@ import { TimerLoop } from "./timer-loop.js";
 import {
   type ColonyTriggers,
   colonyStreamId,
-  loadColonyTriggers,
+  colonyTriggersFold,
+  eachFiring,
   type TimerConfig,
   type TriggerConfig,
   type TriggerDefinition,
@@ -145,12 +152,15 @@ export class TriggerService {
    * way). Writers in other processes still meet as version conflicts, which the handler retries.
    */
   private readonly writes = new Serial();
+  /** The colony's stream folded so far: a firing reads only what was appended since the last. */
+  private readonly colony: CachedStreamFold<ColonyTriggers>;
   private running = false;
 
   constructor(private readonly options: TriggerServiceOptions) {
     this.colonyId = options.colonyId;
     this.store = options.store;
     this.colonyStream = colonyStreamId(options.colonyId);
+    this.colony = colonyTriggersFold(options.store, options.colonyId);
     this.timers = options.timers;
     this.ttlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     if (!Number.isFinite(this.ttlMs) || this.ttlMs <= 0) {
@@ -318,6 +328,7 @@ export class TriggerService {
       await this.writes.run(() =>
         handleCommand(store, colonyDecider, this.colonyStream, command, {
           metadata: { correlationId: firing.firingId },
+          read: () => this.colonyState(),
         }),
       );
       return this.callSpawn(firing);
@@ -369,7 +380,7 @@ export class TriggerService {
   /** The recorded firing that names the worker, with its trigger's definition as it was then. */
   private async findFiring(workerId: string): Promise<TriggerFiring> {
     let found: TriggerFiring | null = null;
-    await loadColonyTriggers(this.store, this.colonyId, (fired, definition) => {
+    await eachFiring(this.store, this.colonyId, (fired, definition) => {
       if (fired.workerId === workerId && definition !== undefined) found = this.firingOf(definition, fired, workerId);
     });
     if (found === null) throw new FiringNotFoundError(this.colonyId, workerId);
@@ -451,12 +462,20 @@ export class TriggerService {
     return stats;
   }
 
-  private load(): Promise<ColonyTriggers> {
-    return loadColonyTriggers(this.store, this.colonyId);
+  private async load(): Promise<ColonyTriggers> {
+    return (await this.colony.load()).state;
+  }
+
+  /** The colony decider's state and the version it was read at, for the command handler. */
+  private async colonyState(): Promise<FoldedStream<ColonyState>> {
+    const { state, version } = await this.colony.load();
+    return { state: state.colony, version };
   }
 
   private async handle(command: ColonyCommand): Promise<void> {
-    await this.writes.run(() => handleCommand(this.store, colonyDecider, this.colonyStream, command));
+    await this.writes.run(() =>
+      handleCommand(this.store, colonyDecider, this.colonyStream, command, { read: () => this.colonyState() }),
+    );
   }
 }
 
