@@ -90,8 +90,23 @@ export class ToolRegistry {
     this.cachedSpecs ??= [...this.byName.values()].map((tool) => ({
       name: tool.name,
       description: tool.description,
-      parameters: z.toJSONSchema(tool.input, { io: "input" }) as Record<string, unknown>,
+      parameters: parametersOf(tool.input),
     }));
     return this.cachedSpecs;
   }
+}
+
+/**
+ * A tool's JSON schema, converted once per input schema: every worker builds a registry of its
+ * own, and converting the same zod schemas for each was a tenth of a trigger firing's time.
+ */
+const parameterSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+function parametersOf(input: z.ZodType): Record<string, unknown> {
+  let schema = parameterSchemas.get(input);
+  if (!schema) {
+    schema = z.toJSONSchema(input, { io: "input" }) as Record<string, unknown>;
+    parameterSchemas.set(input, schema);
+  }
+  return schema;
 }

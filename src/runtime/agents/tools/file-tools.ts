@@ -4,6 +4,11 @@ import { isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
 import { defineTool, jsonResult, type Tool } from "../tool.js";
 
+// Module-level, so each tool's JSON schema is converted once however many agents are built.
+const ListFilesInput = z.strictObject({});
+const ReadFileInput = z.strictObject({ path: z.string().min(1) });
+const WordStatsInput = z.strictObject({ path: z.string().min(1), top: z.number().int().min(1).max(50).optional() });
+
 /** Files an agent may read, below one folder: a path that leads out of it is refused. */
 async function inside(root: string, path: string): Promise<string> {
   const base = await realpath(root);
@@ -37,7 +42,7 @@ export function fileTools(root: string): Tool[] {
     defineTool({
       name: "list_files",
       description: "List the text files of the shared folder (names relative to it).",
-      input: z.strictObject({}),
+      input: ListFilesInput,
       run: async () => {
         const names = (await readdir(await realpath(root), { withFileTypes: true }))
           .filter((entry) => entry.isFile() && entry.name.endsWith(".txt"))
@@ -49,13 +54,13 @@ export function fileTools(root: string): Tool[] {
     defineTool({
       name: "read_file",
       description: "Read a text file (a path relative to the shared folder).",
-      input: z.strictObject({ path: z.string().min(1) }),
+      input: ReadFileInput,
       run: async ({ path }) => ({ content: await readFile(await inside(root, path), "utf8") }),
     }),
     defineTool({
       name: "word_stats",
       description: "Count the words of a file: total, distinct, lines, the most frequent, and a sha256.",
-      input: z.strictObject({ path: z.string().min(1), top: z.number().int().min(1).max(50).optional() }),
+      input: WordStatsInput,
       run: async ({ path, top }) =>
         jsonResult({ path, ...wordStats(await readFile(await inside(root, path), "utf8"), top) }),
     }),

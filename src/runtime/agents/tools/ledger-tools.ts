@@ -2,6 +2,19 @@ import { z } from "zod";
 import type { Claim, TaskLedger } from "../../ledger/task-ledger.js";
 import { defineTool, jsonResult, type Tool } from "../tool.js";
 
+// Module-level, so each tool's JSON schema is converted once however many agents are built.
+const ClaimTaskInput = z.strictObject({ task_id: z.string().min(1).optional() });
+const StartStepInput = z.strictObject({ seq: z.number().int().nonnegative() });
+const CompleteStepInput = z.strictObject({ seq: z.number().int().nonnegative(), evidence: z.string().min(1) });
+const CheckSopInput = z.strictObject({ key: z.string().min(1), note: z.string().optional() });
+const CompleteTaskInput = z.strictObject({ result: z.json().optional() });
+const FailTaskInput = z.strictObject({ error: z.string().min(1) });
+const EnqueueTaskInput = z.strictObject({
+  goal: z.string().min(1),
+  priority: z.number().int().optional(),
+  payload: z.json().optional(),
+});
+
 /**
  * The task ledger as an agent's tools (DESIGN §6, task ledger tools): one claim at a time, held
  * here, so the model never handles claim tokens; every call is a ledger command, refused as the
@@ -21,7 +34,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "claim_task",
       description: "Claim a task of your colony: the one named, or else the next pending one by priority.",
-      input: z.strictObject({ task_id: z.string().min(1).optional() }),
+      input: ClaimTaskInput,
       run: async ({ task_id }) => {
         if (held) throw new Error(`task ${held.taskId} is still claimed: complete or fail it first`);
         const task = task_id ? await ledger.claim(task_id, workerId) : await ledger.claimNext(colonyId, workerId);
@@ -39,7 +52,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "start_step",
       description: "Mark a step of the claimed task as started.",
-      input: z.strictObject({ seq: z.number().int().nonnegative() }),
+      input: StartStepInput,
       run: async ({ seq }) => {
         await ledger.startStep(claim(), seq);
         return jsonResult({ started: seq });
@@ -48,7 +61,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "complete_step",
       description: "Mark a step of the claimed task as done, with the evidence that it is.",
-      input: z.strictObject({ seq: z.number().int().nonnegative(), evidence: z.string().min(1) }),
+      input: CompleteStepInput,
       run: async ({ seq, evidence }) => {
         await ledger.completeStep(claim(), seq, evidence);
         return jsonResult({ completed: seq });
@@ -57,7 +70,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "check_sop",
       description: "Tick an item of the claimed task's SOP checklist.",
-      input: z.strictObject({ key: z.string().min(1), note: z.string().optional() }),
+      input: CheckSopInput,
       run: async ({ key, note }) => {
         await ledger.checkSopItem(claim(), key, note ?? null);
         return jsonResult({ checked: key });
@@ -66,7 +79,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "complete_task",
       description: "Complete the claimed task (refused while a required SOP item is open).",
-      input: z.strictObject({ result: z.json().optional() }),
+      input: CompleteTaskInput,
       run: async ({ result }) => {
         const task = claim();
         await ledger.complete(task, result ?? null);
@@ -76,7 +89,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "fail_task",
       description: "Fail the claimed task, saying why.",
-      input: z.strictObject({ error: z.string().min(1) }),
+      input: FailTaskInput,
       run: async ({ error }) => {
         const task = claim();
         await ledger.fail(task, error);
@@ -86,11 +99,7 @@ export function ledgerTools(ledger: TaskLedger, colonyId: string, workerId: stri
     defineTool({
       name: "enqueue_task",
       description: "Add a follow-up task to your colony's queue.",
-      input: z.strictObject({
-        goal: z.string().min(1),
-        priority: z.number().int().optional(),
-        payload: z.json().optional(),
-      }),
+      input: EnqueueTaskInput,
       run: async ({ goal, priority, payload }) => {
         const id = await ledger.enqueue(colonyId, {
           goal,

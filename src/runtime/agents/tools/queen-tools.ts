@@ -5,6 +5,18 @@ import type { TaskLedger } from "../../ledger/task-ledger.js";
 import { type SpawnForkedDeps, spawnForked, taskMessage } from "../spawn-forked.js";
 import { defineTool, jsonResult, type Tool } from "../tool.js";
 
+// Module-level, so each tool's JSON schema is converted once however many agents are built.
+const SeedTasksInput = z.strictObject({ tasks: z.array(TaskSeedInput).min(1) });
+const SpawnWorkersInput = z.strictObject({
+  task: z.string().min(1),
+  count: z.number().int().min(1).max(64).optional(),
+});
+const WaitForReportsInput = z.strictObject({
+  worker_ids: z.array(z.string().min(1)).min(1),
+  timeout_seconds: z.number().positive().optional(),
+});
+const DelegateInput = z.strictObject({ goal: z.string().min(1), context: z.string().optional() });
+
 export interface QueenToolDeps {
   readonly spawn: SpawnForkedDeps;
   readonly ledger: TaskLedger;
@@ -26,7 +38,7 @@ export function queenTools(deps: QueenToolDeps): Tool[] {
       description:
         "Add tasks (goal, optional priority, payload, steps and SOP items) to the colony's queue, all at once.",
       queenOnly: true,
-      input: z.strictObject({ tasks: z.array(TaskSeedInput).min(1) }),
+      input: SeedTasksInput,
       run: async ({ tasks }) => {
         const { taskIds } = await deps.ledger.seedTasks(deps.colonyId, tasks);
         return jsonResult({ seeded: taskIds.length, task_ids: taskIds });
@@ -36,7 +48,7 @@ export function queenTools(deps: QueenToolDeps): Tool[] {
       name: "spawn_workers",
       description: "Spawn workers that inherit this conversation and work on a task in the background.",
       queenOnly: true,
-      input: z.strictObject({ task: z.string().min(1), count: z.number().int().min(1).max(64).optional() }),
+      input: SpawnWorkersInput,
       run: async ({ task, count }, context) => {
         const specs = Array.from({ length: count ?? 1 }, () => ({ task }));
         const ids = await spawnForked(deps.spawn, context.conversationId, context.versionBeforeTurn, specs);
@@ -47,10 +59,7 @@ export function queenTools(deps: QueenToolDeps): Tool[] {
       name: "wait_for_reports",
       description: "Wait for workers to report; stragglers past the timeout are stopped and reported as timeout.",
       queenOnly: true,
-      input: z.strictObject({
-        worker_ids: z.array(z.string().min(1)).min(1),
-        timeout_seconds: z.number().positive().optional(),
-      }),
+      input: WaitForReportsInput,
       run: async ({ worker_ids, timeout_seconds }) => {
         const reports = await deps.spawn.runtime.wait(
           worker_ids,
@@ -75,7 +84,7 @@ function delegateTool(spawn: SpawnForkedDeps, delegations: DelegationService): T
     name: "delegate",
     description: "Hand a goal to a subagent in the background; its result arrives later as a new message.",
     queenOnly: true,
-    input: z.strictObject({ goal: z.string().min(1), context: z.string().optional() }),
+    input: DelegateInput,
     run: async ({ goal, context }, tool) => {
       const conversationId = spawn.ids.uuid();
       await spawn.conversations.forkAt(
