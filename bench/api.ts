@@ -6,17 +6,21 @@ import { ColonyHost } from "../src/adapters/http/colony-host.js";
 import { sessionApiOf } from "../src/adapters/http/sessions/session-api.js";
 import { ScriptedProvider } from "../src/adapters/llm/scripted-provider.js";
 import { streamId } from "../src/domain/stream-id.js";
+import type { InputData } from "../src/runtime/triggers/firing.js";
 import { notice } from "./notice.js";
 import { type BenchRow, benchRow } from "./row.js";
 import { withScratchDir } from "./scratch-dir.js";
 
 /**
  * The API suite (issue 6): sustained load with autocannon on loopback against the `inject` and
- * `trigger` routes, beside a bare route on the same server that appends the same event directly
- * (no validation, no lookups, no runtime): what the API layer costs, as a ratio of throughput.
+ * `trigger` routes, each beside a bare route on the same server doing the same work without the
+ * API layer (no validation, no lookups, no error mapping): what the API layer costs, as a ratio
+ * of throughput.
  *
  * - trigger: each request fires the colony's api trigger, which appends TriggerFired and spawns
- *   a worker (whose scripted brain reports at once); the bare route appends TriggerFired alone.
+ *   a worker (whose scripted brain reports at once). Its baseline is the same firing through the
+ *   runtime behind a bare route (no validation, session lookup or error mapping); a second row
+ *   sets it beside a bare route that appends TriggerFired alone, the firing's own cost.
  * - inject: each request leaves a message in a running worker's mailbox (memory: the message is
  *   appended when the worker reaches its next turn); the bare route appends the part the message
  *   eventually becomes to the worker's conversation.
@@ -49,6 +53,11 @@ async function load(url: string, body: unknown): Promise<Load> {
   };
 }
 
+interface Baseline {
+  readonly label: string;
+  readonly path: string;
+}
+
 async function post(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${base}${path}`, {
     method: "POST",
@@ -66,12 +75,14 @@ async function post(base: string, path: string, body: unknown): Promise<Record<s
  */
 function bareRoutes(host: ColonyHost, colonyId: string, conversationId: string) {
   return (app: FastifyInstance) => {
-    app.post("/bench/direct/trigger", async () => {
+    app.post("/bench/direct/trigger", async (request) => {
+      const { input_data } = request.body as { input_data: InputData };
       const service = await sessionApiOf(host).work.triggers(colonyId);
-      await service.fire("bench", { inputData: { n: 1 }, idempotencyKey: null });
+      await service.fire("bench", { inputData: input_data, idempotencyKey: null });
       return { ok: true };
     });
-    app.post("/bench/bare/trigger", async () => {
+    app.post("/bench/bare/trigger", async (request) => {
+      const { input_data } = request.body as { input_data: InputData };
       await host.db.events.append(
         streamId("colony", colonyId),
         [
@@ -81,7 +92,7 @@ function bareRoutes(host: ColonyHost, colonyId: string, conversationId: string) 
               triggerId: "bench",
               firingId: host.ids.uuid(),
               workerId: host.ids.uuid(),
-              inputData: {},
+              inputData: input_data,
               idempotencyKey: null,
             },
           },
@@ -139,42 +150,40 @@ export async function run(): Promise<BenchRow[]> {
       bareRoutes(host, colonyId, conversationId)(app);
       const url = await app.listen({ host: "127.0.0.1", port: 0 });
       const rows: BenchRow[] = [];
-      const measure = async (name: string, path: string, barePath: string, body: unknown) => {
+      /** Our route against a baseline route under the same load; the first row carries the target. */
+      const measure = async (name: string, path: string, body: unknown, baselines: readonly Baseline[]) => {
         const ours = await load(`${url}${path}`, body);
-        const bare = await load(`${url}${barePath}`, body);
-        notice(
-          `api ${name}: ${Math.round(ours.rps)} req/s (${ours.non2xx} non-2xx), bare ${Math.round(bare.rps)} req/s (${bare.non2xx} non-2xx)`,
-        );
-        if (ours.non2xx > 0 || bare.non2xx > 0) throw new Error(`api ${name}: requests failed under load`);
-        rows.push(
-          benchRow(
-            `${name}: requests/s, ${CONNECTIONS} connections for ${DURATION_S} s (vs a bare route appending the same event; target >= 0.7)`,
-            ours.rps,
-            "req/s",
-            bare.rps,
-          ),
-          benchRow(`${name}: p50 latency (vs the bare route)`, ours.p50, "ms (lower is better)", bare.p50),
-          benchRow(`${name}: p99 latency (vs the bare route)`, ours.p99, "ms (lower is better)", bare.p99),
-        );
+        if (ours.non2xx > 0) throw new Error(`api ${name}: requests failed under load`);
+        for (const [index, baseline] of baselines.entries()) {
+          const base = await load(`${url}${baseline.path}`, body);
+          notice(`api ${name}: ${Math.round(ours.rps)} req/s, ${baseline.label}: ${Math.round(base.rps)} req/s`);
+          if (base.non2xx > 0) throw new Error(`api ${name}: the baseline's requests failed under load`);
+          const target = index === 0 ? "; target >= 0.7" : "";
+          rows.push(
+            benchRow(
+              `${name}: requests/s, ${CONNECTIONS} connections for ${DURATION_S} s (vs ${baseline.label}${target})`,
+              ours.rps,
+              "req/s",
+              base.rps,
+            ),
+            benchRow(`${name}: p50 latency (vs ${baseline.label})`, ours.p50, "ms (lower is better)", base.p50),
+            benchRow(`${name}: p99 latency (vs ${baseline.label})`, ours.p99, "ms (lower is better)", base.p99),
+          );
+        }
       };
-      await measure("inject", `/api/sessions/${queenSession}/inject`, "/bench/bare/inject", {
-        worker_id: listener,
-        content: "also count the commas",
-      });
-      const direct = await load(`${url}/bench/direct/trigger`, {});
-      notice(`api trigger, the runtime's fire() behind a bare route: ${Math.round(direct.rps)} req/s`);
-      rows.push(
-        benchRow(
-          "trigger: the runtime's fire() behind a bare route (the same work without the API layer), requests/s",
-          direct.rps,
-          "req/s",
-          null,
-        ),
+      await measure(
+        "inject",
+        `/api/sessions/${queenSession}/inject`,
+        { worker_id: listener, content: "also count the commas" },
+        [{ label: "a bare route appending the same part", path: "/bench/bare/inject" }],
       );
-      await measure("trigger", `/api/sessions/${queenSession}/trigger`, "/bench/bare/trigger", {
-        trigger_id: "bench",
-        input_data: { n: 1 },
-      });
+      // A firing is not one event: it records TriggerFired with its key, forks the trigger's
+      // conversation, starts a worker and runs it. The route's own cost is measured against the
+      // same firing behind a bare route; the bare TriggerFired append shows what the firing costs.
+      await measure("trigger", `/api/sessions/${queenSession}/trigger`, { trigger_id: "bench", input_data: { n: 1 } }, [
+        { label: "the runtime's fire() behind a bare route", path: "/bench/direct/trigger" },
+        { label: "a bare route appending TriggerFired alone", path: "/bench/bare/trigger" },
+      ]);
       return rows;
     } finally {
       await app?.close();
