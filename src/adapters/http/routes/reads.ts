@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ColonyHost } from "../colony-host.js";
 import { ColonyBody, ColonyDetail, colonies, colony } from "../reads/colony-reads.js";
 import { ConversationBody, conversationAt } from "../reads/conversation-at.js";
+import { ConversationSummaryBody, conversationList } from "../reads/conversation-list.js";
 import { colonyTasks, TASK_STATUSES, TaskBody } from "../reads/ledger-reads.js";
 import { EventsPage, eventsPage, StreamPage, streamPage } from "../reads/log-reads.js";
 import { IdParam, queryBool, queryInt, StreamIdParam } from "../reads/params.js";
@@ -17,10 +18,10 @@ const pageQuery = z.strictObject({
 });
 
 /**
- * The read routes (DESIGN §8): colonies, a colony's ledger and workers, a worker, a conversation
- * at a version, the log by global position and one stream by version. Every answer comes from the
- * read models (folded inline, so a command's effect reads back at once) or from the log itself;
- * nothing here appends. Unknown ids answer 404 with a `*_not_found` / `unknown_*` code.
+ * The read routes (DESIGN §8): colonies, a colony's ledger and workers, a worker, every
+ * conversation (the fork tree), a conversation at a version, the log by global position and one
+ * stream by version. Every answer comes from the read models (folded inline, so a command's
+ * effect reads back at once) or from the log itself; nothing here appends. Unknown ids answer 404 with a `*_not_found` / `unknown_*` code.
  */
 export function readRoutes(host: ColonyHost): AnyRoute[] {
   const db = host.db.readModels;
@@ -86,6 +87,15 @@ export function readRoutes(host: ColonyHost): AnyRoute[] {
       response: WorkerBody,
       errors: [404],
       handler: async ({ params }) => worker(db, params.worker_id),
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/conversations",
+      operationId: "listConversations",
+      summary: "Every conversation, oldest first, with its owner and the parent and version it was forked from",
+      tags: ["reads"],
+      response: z.strictObject({ conversations: z.array(ConversationSummaryBody) }),
+      handler: async () => ({ conversations: await conversationList(db) }),
     }),
     defineRoute({
       method: "GET",

@@ -356,6 +356,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/conversations": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every conversation, oldest first, with its owner and the parent and version it was forked from */
+    get: operations["listConversations"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/conversations/{conversation_id}": {
     parameters: {
       query?: never;
@@ -2210,6 +2227,62 @@ export interface operations {
       };
       /** @description unknown id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  listConversations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description success */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            conversations: {
+              conversation_id: string;
+              owner: {
+                kind: string;
+                id: string;
+              };
+              parent_id: string | null;
+              parent_version: number | null;
+              fork_reason: string | null;
+              root_id: string;
+              depth: number;
+              started_at: string;
+              updated_at: string;
+              last_version: number;
+              part_count: number;
+              compacted_through_seq: number | null;
+            }[];
+          };
+        };
+      };
+      /** @description bad input: the message names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description missing or wrong bearer token, or a webhook signature that does not match */
+      401: {
         headers: {
           [name: string]: unknown;
         };
