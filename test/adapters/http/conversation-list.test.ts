@@ -52,7 +52,7 @@ describe("the conversations (the fork tree)", () => {
     // Each entry agrees with the conversation read of the same id.
     for (const summary of conversations) {
       const one = await client.GET("/api/conversations/{conversation_id}", {
-        params: { path: { conversation_id: summary.conversation_id }, query: { history: true } },
+        params: { path: { conversation_id: summary.conversation_id }, query: { history: "true" } },
       });
       expect(one.data).toMatchObject({
         owner: summary.owner,
