@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { defer, filter, interval, map, merge, type Observable, Subject, share, takeUntil } from "rxjs";
+import { defer, filter, interval, map, type Observable } from "rxjs";
 import type { NewEvent, RecordedEvent } from "../../domain/envelope.js";
 import { EventIdConflictError, InvalidArgumentError, type StreamRevision } from "../../domain/errors.js";
 import { catalogue as defaultCatalogue, type EventCatalogue } from "../../domain/events/catalogue.js";
@@ -17,20 +17,19 @@ import type {
 import type { IdGenerator } from "../../domain/ports/id-generator.js";
 import { type PreparedAppend, prepareAppend } from "../../domain/prepare-append.js";
 import type { BatchRange } from "../../projections/projection-store.js";
+import { appendedBatch } from "../event-store-kit/appended-batch.js";
 import { catchUpSubscription } from "../event-store-kit/catch-up-subscription.js";
 import { compileFilter } from "../event-store-kit/event-filter.js";
-import { readLimit, readPosition } from "../event-store-kit/read-options.js";
+import { PageCursor } from "../event-store-kit/page-cursor.js";
+import { readLimit, readPosition, readStreamRange } from "../event-store-kit/read-options.js";
+import { retriedAppend } from "../event-store-kit/retried-append.js";
+import { optionalMetadataJson, storedEvent } from "../event-store-kit/stored-event.js";
+import { Wakeups } from "../event-store-kit/wakeups.js";
 import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { assertLogCurrent, migrateLog } from "./log-schema.js";
 import { openDatabase, type SqliteConnectionOptions } from "./open-database.js";
-import {
-  EVENT_ID_HEX,
-  eventIdBytes,
-  optionalMetadataJson,
-  storedMetadata,
-  storedRecordedAt,
-} from "./stored-envelope.js";
+import { EVENT_ID_HEX, eventIdBytes, eventIdText, recordedAtText, storedRecordedAt } from "./stored-envelope.js";
 
 export interface SqliteEventStoreOptions extends SqliteConnectionOptions {
   readonly catalogue?: EventCatalogue;
@@ -59,18 +58,13 @@ export interface InlineProjections {
  */
 type Row = [bigint, string, bigint, string, string, string, bigint | string, bigint, string | null];
 const COLUMNS = `position, stream_id, version, type, data, ${EVENT_ID_HEX}, recorded_at, schema_version, metadata`;
-/** SQLite's largest integer: "read to the end" without a second query. */
-const LAST = 2n ** 63n - 1n;
 
 export class SqliteEventStore implements EventStore {
   private readonly catalogue: EventCatalogue;
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly pageSize: number;
-  private readonly closing = new Subject<void>();
-  private readonly appended = new Subject<void>();
-  private notifyScheduled = false;
-  private readonly changes: Observable<unknown>;
+  private readonly wakeups: Wakeups;
   private readonly statements;
   private readonly writeAppends: Database.Transaction<(appends: readonly PreparedAppend[]) => AppendResult[]>;
   private inline: InlineProjections | undefined;
@@ -126,7 +120,7 @@ export class SqliteEventStore implements EventStore {
         lastDataVersion = v;
       }),
     );
-    this.changes = merge(this.appended, foreignCommits).pipe(takeUntil(this.closing), share());
+    this.wakeups = new Wakeups(foreignCommits);
   }
 
   /** The connection, for read models kept in the same file (and inline projections). */
@@ -147,23 +141,19 @@ export class SqliteEventStore implements EventStore {
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const prepared = prepareAppend({ catalogue: this.catalogue, clock: this.clock, ids: this.ids }, appends);
     const results = this.writeAppends.immediate(prepared);
-    this.announceAppend();
+    this.wakeups.announce();
     return results;
   }
 
   // Generators, so bad options surface where reading starts, as every read failure does.
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    const backwards = options.direction === "backwards";
-    if (options.direction !== undefined && !backwards && options.direction !== "forwards") {
-      throw new InvalidArgumentError("direction", 'expected "forwards" or "backwards"');
-    }
-    const to = readPosition("to", options.to ?? (backwards ? 0n : LAST));
+    const { backwards, from, to } = readStreamRange(options);
     const statement = backwards ? this.statements.backwards : this.statements.forwards;
     yield* this.paged(
-      readPosition("from", options.from ?? (backwards ? LAST : 0n)),
-      options.limit,
-      (from, count) => statement.all(streamId, from, to, count) as Row[],
-      ([, , version]) => (backwards ? version - 1n : version + 1n),
+      new PageCursor<Row>(from, options.limit, this.pageSize, ([, , version]) =>
+        backwards ? version - 1n : version + 1n,
+      ),
+      (cursor, count) => statement.all(streamId, cursor, to, count) as Row[],
     );
   }
 
@@ -182,7 +172,7 @@ export class SqliteEventStore implements EventStore {
           typeOf: (row) => row[3],
           decode: (row) => this.decode(row),
         },
-        wake: this.changes,
+        wake: this.wakeups.changes,
         from: readPosition("from", options.from ?? 0n),
         matches: compileFilter(options.filter),
         pageSize: this.pageSize,
@@ -200,8 +190,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.closing.next();
-    this.closing.complete();
+    this.wakeups.close();
     this.db.close();
   }
 
@@ -211,30 +200,21 @@ export class SqliteEventStore implements EventStore {
    */
   readAllSync(options: ReadAllOptions = {}): Iterable<RecordedEvent> {
     return this.paged(
-      readPosition("from", options.from ?? 0n),
-      options.limit,
+      new PageCursor<Row>(
+        readPosition("from", options.from ?? 0n),
+        options.limit,
+        this.pageSize,
+        ([position]) => position + 1n,
+      ),
       (from, count) => this.readPage(from, count),
-      ([position]) => position + 1n,
     );
   }
 
-  /** Yields rows page by page from `start`, each page read only once the last is consumed. */
-  private *paged(
-    start: bigint,
-    limit: number | undefined,
-    read: (cursor: bigint, count: number) => Row[],
-    after: (last: Row) => bigint,
-  ): Generator<RecordedEvent> {
-    let remaining = limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", limit);
-    let cursor = start;
-    while (remaining > 0) {
-      const count = Math.min(this.pageSize, remaining);
-      const rows = read(cursor, count);
+  private *paged(cursor: PageCursor<Row>, read: (from: bigint, count: number) => Row[]): Generator<RecordedEvent> {
+    for (let page = cursor.next(); page; page = cursor.next()) {
+      const rows = read(page.from, page.count);
       for (const row of rows) yield this.decode(row);
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < count) return;
-      remaining -= rows.length;
-      cursor = after(last);
+      cursor.took(rows);
     }
   }
 
@@ -243,19 +223,17 @@ export class SqliteEventStore implements EventStore {
    * process without them), so inline read models never skip a position.
    */
   private foldInline(inline: InlineProjections, results: readonly AppendResult[]): void {
-    const appended = results.flatMap((r) => r.events).sort((a, b) => (a.position < b.position ? -1 : 1));
-    const first = appended[0]?.position;
-    const last = appended.at(-1)?.position;
-    if (first === undefined || last === undefined) return;
-    const missed: RecordedEvent[] = [];
+    const appended = appendedBatch(results);
+    if (!appended) return;
     const after = inline.lowestCheckpoint();
-    for (let from = after + 1n; from < first; ) {
-      const rows = this.readPage(from, this.pageSize).filter(([position]) => position < first);
-      for (const row of rows) missed.push(this.decode(row));
-      if (rows.length < this.pageSize) break;
-      from = (rows.at(-1) as Row)[0] + 1n;
+    const missed: RecordedEvent[] = [];
+    if (after + 1n < appended.first) {
+      for (const event of this.readAllSync({ from: after + 1n })) {
+        if (event.position >= appended.first) break;
+        missed.push(event);
+      }
     }
-    inline.applyWithin([...missed, ...appended], { after, through: last });
+    inline.applyWithin([...missed, ...appended.events], { after, through: appended.last });
   }
 
   private currentVersion(streamId: string): StreamRevision {
@@ -301,11 +279,7 @@ export class SqliteEventStore implements EventStore {
     return { streamId, nextExpectedVersion: version - 1n, events: recorded };
   }
 
-  /**
-   * A retry is an append whose first event id is already stored: if every event is stored, in
-   * order, in this stream, with the same type and data, the first append's result is returned and
-   * nothing is written. Reusing an id for anything else is refused.
-   */
+  /** The first append's result when this one is a retry of it (see retriedAppend). */
   private findRetry(append: PreparedAppend): AppendResult | undefined {
     const [first] = append.events;
     const stored =
@@ -320,45 +294,26 @@ export class SqliteEventStore implements EventStore {
       stored.version + BigInt(append.events.length - 1),
       append.events.length,
     ) as Row[];
-    const original = rows.map((row) => this.decode(row));
-    append.events.forEach((event, i) => {
-      const row = rows[i];
-      const same =
-        row !== undefined &&
-        stored.streamId === append.streamId &&
-        original[i]?.metadata.eventId === event.metadata.eventId &&
-        row[3] === event.type &&
-        row[4] === JSON.stringify(event.data);
-      if (!same) throw new EventIdConflictError(event.metadata.eventId, append.streamId);
-    });
-    return {
-      streamId: append.streamId,
-      nextExpectedVersion: stored.version + BigInt(rows.length - 1),
-      events: original,
-    };
+    return retriedAppend(
+      append,
+      rows.map((row) => ({ event: this.decode(row), dataJson: row[4] })),
+    );
   }
 
   private decode(row: Row): RecordedEvent {
     const [position, streamId, version, type, data, eventId, recordedAt, storedVersion, optional] = row;
-    const upcast = this.catalogue.upcast(type, Number(storedVersion), JSON.parse(data));
-    return {
+    return storedEvent(
+      this.catalogue,
       position,
       streamId,
       version,
       type,
-      data: upcast.data,
-      metadata: storedMetadata(eventId, recordedAt, upcast.schemaVersion, optional),
-    };
-  }
-
-  /** Wakes subscribers once per tick, however many appends the tick made. */
-  private announceAppend(): void {
-    if (this.notifyScheduled) return;
-    this.notifyScheduled = true;
-    queueMicrotask(() => {
-      this.notifyScheduled = false;
-      this.appended.next();
-    });
+      data,
+      eventIdText(eventId),
+      recordedAtText(recordedAt),
+      Number(storedVersion),
+      optional,
+    );
   }
 }
 

@@ -1,8 +1,6 @@
-import type { EventMetadata } from "../../domain/envelope.js";
-
 /**
- * How the log table keeps an event's envelope: the id as its 16 bytes, time and schema version as
- * columns, and the optional fields (correlation, causation, actor) as JSON only when one is set.
+ * How the SQLite log table keeps the envelope's id and time (the rest is the kit's
+ * stored-event.ts): the id as its 16 bytes, the time as milliseconds where that loses nothing.
  */
 
 /**
@@ -41,34 +39,4 @@ export const EVENT_ID_HEX = "lower(hex(event_id))";
 
 export function eventIdText(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-type Optional = Pick<EventMetadata, "correlationId" | "causationId" | "actor">;
-
-/** The optional fields as JSON, or null when none is set (most events). */
-export function optionalMetadataJson(metadata: EventMetadata): string | null {
-  const { correlationId, causationId, actor } = metadata;
-  if (correlationId === undefined && causationId === undefined && actor === undefined) return null;
-  return JSON.stringify({ correlationId, causationId, actor });
-}
-
-/** The envelope again, its keys in the order prepareAppend gives them. */
-export function storedMetadata(
-  eventIdHex: string,
-  recordedAt: bigint | number | string,
-  schemaVersion: number,
-  optionalJson: string | null,
-): EventMetadata {
-  const metadata: { -readonly [K in keyof EventMetadata]: EventMetadata[K] } = {
-    eventId: eventIdText(eventIdHex),
-  } as EventMetadata;
-  if (optionalJson !== null) {
-    const optional = JSON.parse(optionalJson) as Optional;
-    if (optional.correlationId !== undefined) metadata.correlationId = optional.correlationId;
-    if (optional.causationId !== undefined) metadata.causationId = optional.causationId;
-    if (optional.actor !== undefined) metadata.actor = optional.actor;
-  }
-  metadata.recordedAt = recordedAtText(recordedAt);
-  metadata.schemaVersion = schemaVersion;
-  return metadata;
 }
