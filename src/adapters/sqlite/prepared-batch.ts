@@ -1,7 +1,8 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { type AnyProjection, handlerFor } from "../../projections/projection.js";
 import type { BatchRange } from "../../projections/projection-store.js";
-import { StatementCompiler } from "./statement-compiler.js";
+import { StatementCompiler } from "../../projections/statement-compiler.js";
+import { sqliteQueryBuilder } from "./query-builder.js";
 
 /** A statement first used in a batch: its id from then on, its SQL and how many parameters it takes. */
 export type AnnouncedStatement = readonly [id: number, sql: string, parameters: number];
@@ -28,7 +29,9 @@ export class BatchEncoder {
   private statements: AnnouncedStatement[] = [];
   private writes: unknown[][];
   private events = 0;
-  private readonly compiler = new StatementCompiler((c) => this.statements.push([c.id, c.sql, c.slots.length]));
+  private readonly compiler = new StatementCompiler(sqliteQueryBuilder(), (c) =>
+    this.statements.push([c.id, c.sql, c.slots.length]),
+  );
 
   constructor(private readonly projections: readonly AnyProjection[]) {
     this.writes = projections.map(() => []);

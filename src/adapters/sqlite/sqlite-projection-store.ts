@@ -3,10 +3,10 @@ import type { Kysely } from "kysely";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import { type AnyProjection, handlerFor } from "../../projections/projection.js";
 import type { BatchRange, ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
+import { StatementCompiler } from "../../projections/statement-compiler.js";
 import type { AnnouncedStatements, PreparedBatch } from "./prepared-batch.js";
 import { sqliteQueryBuilder } from "./query-builder.js";
 import type { InlineProjections } from "./sqlite-event-store.js";
-import { StatementCompiler } from "./statement-compiler.js";
 
 const CHECKPOINTS = "projection_checkpoints";
 const LAST = 2n ** 63n - 1n;
@@ -21,7 +21,7 @@ type FoldOne = (projection: AnyProjection, index: number, checkpoint: bigint) =>
 export class SqliteProjectionStore implements ProjectionStore, InlineProjections {
   private readonly q: Kysely<unknown> = sqliteQueryBuilder();
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly compiler = new StatementCompiler();
+  private readonly compiler = new StatementCompiler(this.q);
   /** This store's projection names, as the JSON array its checkpoint update takes. */
   private readonly names: string;
   private readonly checkpoints = new Map<string, bigint>();

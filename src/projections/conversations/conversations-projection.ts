@@ -271,7 +271,8 @@ const touchedByPart = statement<ConversationsReadModel, Touch & { next_seq: numb
       last_version: p.last_version,
       updated_at: p.updated_at,
       part_count: eb("part_count", "+", 1),
-      next_seq: sql<number>`max(next_seq, ${p.next_seq})`,
+      // The greater of the two, in SQL every dialect reads alike (SQLite's max(a, b) is its own).
+      next_seq: eb.case().when("next_seq", ">=", p.next_seq).then(eb.ref("next_seq")).else(p.next_seq).end(),
     }))
     .where("id", "=", p.id),
 );

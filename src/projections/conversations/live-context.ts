@@ -182,7 +182,7 @@ async function visibleParts(
     .select(
       sql<
         string | null
-      >`group_concat('[' || p.position || ',"' || p.conversation_id || '",' || p.version || ']', ',')`.as("keys"),
+      >`string_agg('[' || p.position || ',"' || p.conversation_id || '",' || p.version || ']', ',')`.as("keys"),
     )
     .where("a.conversation_id", "=", conversationId)
     .where((eb) => eb.or([eb("a.up_to_version", "is", null), eb("p.version", "<=", eb.ref("a.up_to_version"))]));

@@ -6,6 +6,11 @@ import type { LogEvents } from "../log-events-table.js";
 export type PartData = EventData<"MessagePartAppended">;
 
 const PART_SCHEMA_VERSION = catalogue.get("MessagePartAppended")?.schemaVersion ?? 1;
+/**
+ * Positions per read of the log: one bound parameter each, well under what either engine takes
+ * in one statement (SQLite 32,766, PostgreSQL 65,535).
+ */
+const POSITIONS_PER_READ = 20_000;
 /** Rough bytes a cached part holds besides its text: the object, its fields, the map entry. */
 const ENTRY_OVERHEAD = 160;
 
@@ -53,43 +58,47 @@ export function partCacheOf(db: object): PartDataCache {
 }
 
 /**
- * The data of the parts at `positions`, from the cache or else from the log in one read: the
- * data texts joined into one string for one JSON.parse (a row per part means 10,000 row objects
- * and strings for the garbage collector), their positions and schema versions beside them, in
- * the same order since both aggregates consume the same rows. Parts written under an older
- * schema are upcast, as every reader of the log gets them.
+ * The data of the parts at `positions`, from the cache or else from the log, one read per
+ * `perRead` positions: the data texts joined into one string for one JSON.parse (a row
+ * per part means 10,000 row objects and strings for the garbage collector), their positions and
+ * schema versions beside them, in the same order since both aggregates consume the same rows.
+ * Parts written under an older schema are upcast, as every reader of the log gets them.
  */
 export async function partData<DB>(
   readModels: Kysely<DB>,
   cache: PartDataCache,
   positions: readonly number[],
+  perRead = POSITIONS_PER_READ,
 ): Promise<PartData[]> {
   // Any database of a colony: only the log's `events` table is read (Kysely is invariant in its table map).
   const db = readModels as unknown as Kysely<LogEvents>;
   const found = positions.map((position) => cache.get(position));
   const missing = positions.filter((_, i) => found[i] === undefined);
   if (missing.length > 0) {
-    const row = await db
-      .selectFrom("events")
-      .select([
-        sql<string | null>`group_concat(data, ',')`.as("data"),
-        sql<string | null>`group_concat('[' || position || ',' || schema_version || ']', ',')`.as("keys"),
-      ])
-      .where(sql<boolean>`position IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`)
-      .where("type", "=", "MessagePartAppended")
-      .executeTakeFirst();
-    const data = JSON.parse(`[${row?.data ?? ""}]`) as PartData[];
-    const keys = JSON.parse(`[${row?.keys ?? ""}]`) as [number, number][];
     const fetched = new Map<number, PartData>();
-    keys.forEach(([position, schemaVersion], i) => {
-      const stored = data[i] as PartData;
-      const current =
-        schemaVersion === PART_SCHEMA_VERSION
-          ? stored
-          : (catalogue.upcast("MessagePartAppended", schemaVersion, stored).data as PartData);
-      fetched.set(position, current);
-      cache.set(position, current);
-    });
+    for (let start = 0; start < missing.length; start += perRead) {
+      const row = await db
+        .selectFrom("events")
+        .select([
+          // cast: the log may keep its data as JSON text (SQLite) or as json/jsonb (PostgreSQL).
+          sql<string | null>`string_agg(cast(data as text), ',')`.as("data"),
+          sql<string | null>`string_agg('[' || position || ',' || schema_version || ']', ',')`.as("keys"),
+        ])
+        .where("position", "in", missing.slice(start, start + perRead))
+        .where("type", "=", "MessagePartAppended")
+        .executeTakeFirst();
+      const data = JSON.parse(`[${row?.data ?? ""}]`) as PartData[];
+      const keys = JSON.parse(`[${row?.keys ?? ""}]`) as [number, number][];
+      keys.forEach(([position, schemaVersion], i) => {
+        const stored = data[i] as PartData;
+        const current =
+          schemaVersion === PART_SCHEMA_VERSION
+            ? stored
+            : (catalogue.upcast("MessagePartAppended", schemaVersion, stored).data as PartData);
+        fetched.set(position, current);
+        cache.set(position, current);
+      });
+    }
     positions.forEach((position, i) => {
       found[i] ??= fetched.get(position);
     });

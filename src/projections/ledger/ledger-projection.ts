@@ -63,6 +63,8 @@ export interface LedgerSopChecklistTable {
   done_at: string | null;
   done_by: string | null;
   note: string | null;
+  /** Not in the original: the item's place in the seeded checklist (0-based), its reading order. */
+  seq: number;
 }
 
 /** Keys written: `schema_version` ("1", as the original), `colony_name`, `created_at`. */
@@ -153,7 +155,7 @@ const insertStep = statement<LedgerReadModel, Pick<LedgerStepsTable, "id" | "tas
 /** One statement per SOP item, as for steps. */
 const insertSopItem = statement<
   LedgerReadModel,
-  Pick<LedgerSopChecklistTable, "id" | "task_id" | "key" | "description" | "required" | "note">
+  Pick<LedgerSopChecklistTable, "id" | "task_id" | "key" | "description" | "required" | "note" | "seq">
 >((q, p) =>
   q
     .insertInto("sop_checklist")
@@ -164,6 +166,7 @@ const insertSopItem = statement<
       description: p.description,
       required: p.required,
       note: p.note,
+      seq: p.seq,
     })
     .onConflict((oc) => oc.doNothing()),
 );
@@ -262,7 +265,8 @@ const releaseTask = statement<LedgerReadModel, { id: string; retry_count: number
 
 export const ledgerProjection = defineProjection<LedgerReadModel>({
   name: "progress_ledger",
-  version: 1,
+  // 2: sop_checklist.seq, the checklist order (SQLite's rowid order before).
+  version: 2,
   tables: ["tasks", "steps", "sop_checklist", "colony_meta"],
   schema: (q) => [
     q.schema
@@ -313,6 +317,9 @@ export const ledgerProjection = defineProjection<LedgerReadModel>({
       .addColumn("done_at", TEXT)
       .addColumn("done_by", TEXT)
       .addColumn("note", TEXT)
+      // Not in the original, which read its items back in rowid order: SQLite's insertion order,
+      // which no other engine keeps. The checklist order is a column instead.
+      .addColumn("seq", INTEGER, (c) => c.notNull())
       .addUniqueConstraint("sop_checklist_task_id_key_unique", ["task_id", "key"]),
     q.schema
       .createTable("colony_meta")
@@ -370,7 +377,7 @@ export const ledgerProjection = defineProjection<LedgerReadModel>({
         ...data.steps.map((step) =>
           insertStep({ id: stepId(id, step.seq), task_id: id, seq: step.seq, title: step.title, detail: step.detail }),
         ),
-        ...data.sopItems.map((item) =>
+        ...data.sopItems.map((item, seq) =>
           insertSopItem({
             id: sopItemId(id, item.key),
             task_id: id,
@@ -378,6 +385,7 @@ export const ledgerProjection = defineProjection<LedgerReadModel>({
             description: item.description,
             required: item.required ? 1 : 0,
             note: item.note,
+            seq,
           }),
         ),
       ];

@@ -1,4 +1,4 @@
-import { type CompiledQuery, type Kysely, type Selectable, sql } from "kysely";
+import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type {
   LedgerReadModel,
   LedgerSopChecklistTable,
@@ -210,7 +210,13 @@ export async function colonyLedgerRows<DB extends LedgerReadModel>(
   const [rows, steps, sopItems] = await Promise.all([
     tasks.orderBy("priority", "desc").orderBy("seq").orderBy("created_at").execute(),
     db.selectFrom("steps").selectAll().where("task_id", "in", ofColony).orderBy("task_id").orderBy("seq").execute(),
-    db.selectFrom("sop_checklist").selectAll().where("task_id", "in", ofColony).orderBy(sql`rowid`).execute(),
+    db
+      .selectFrom("sop_checklist")
+      .selectAll()
+      .where("task_id", "in", ofColony)
+      .orderBy("task_id")
+      .orderBy("seq")
+      .execute(),
   ]);
   const stepsOf = groupBy(steps, (s) => s.task_id);
   const sopOf = groupBy(sopItems, (i) => i.task_id);

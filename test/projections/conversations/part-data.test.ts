@@ -31,4 +31,18 @@ describe("part data: the log's text, parsed once per process", () => {
     expect(read.map((d) => d.content)).toEqual(["text 3", "text 0", "text 2", "text 1"]);
     await expect(partData(db.readModels, tiny, [1])).rejects.toThrow(/no MessagePartAppended at log position 1/);
   });
+
+  it("reads a long list of positions a few at a time, in the order asked", async () => {
+    const db = await open({ projections: [] });
+    await db.events.append(
+      "conversation-k1",
+      [
+        sample("ConversationStarted", { conversationId: "k1" }),
+        ...[0, 1, 2, 3, 4].map((seq) => part(seq, `text ${seq}`)),
+      ],
+      { expectedVersion: "no_stream" },
+    );
+    const read = await partData(db.readModels, new PartDataCache(), [6, 2, 5, 3, 4], 2);
+    expect(read.map((d) => d.content)).toEqual(["text 4", "text 0", "text 3", "text 1", "text 2"]);
+  });
 });

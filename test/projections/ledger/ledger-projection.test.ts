@@ -78,6 +78,7 @@ describe("progress ledger projection", () => {
         done_at: null,
         done_by: null,
         note: "APA style",
+        seq: 0,
       },
       {
         id: "t1:sop:tidy",
@@ -88,6 +89,7 @@ describe("progress ledger projection", () => {
         done_at: null,
         done_by: null,
         note: null,
+        seq: 1,
       },
     ]);
   });

@@ -90,11 +90,16 @@ describe("progress ledger schema", () => {
   });
   afterEach(() => original.close());
 
-  it("has the original's column names, in order, with colony_id added last to tasks and colony_meta", async () => {
+  it("has the original's column names, in order, with colony_id added last to tasks and colony_meta, seq to sop_checklist", async () => {
     const db = await open({ projections: [ledgerProjection] });
+    const added: Partial<Record<(typeof LEDGER_TABLES)[number], string[]>> = {
+      tasks: ["colony_id"],
+      colony_meta: ["colony_id"],
+      sop_checklist: ["seq"],
+    };
     for (const table of LEDGER_TABLES) {
       const names = columns(db.events.database, table).map((c) => c.name);
-      const extra = table === "tasks" || table === "colony_meta" ? ["colony_id"] : [];
+      const extra = added[table] ?? [];
       expect(names, table).toEqual([...ORIGINAL_COLUMNS[table], ...extra]);
       // The fixture is the original DDL itself: the list above is its list.
       expect(

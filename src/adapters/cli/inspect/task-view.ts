@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { RecordedEvent } from "../../../domain/envelope.js";
 import type { ReadModels } from "../../../projections/read-models.js";
 import {
@@ -56,8 +56,8 @@ export async function loadTask(db: Kysely<ReadModels>, taskId: string): Promise<
   if (!row) return undefined;
   const [steps, sopItems] = await Promise.all([
     db.selectFrom("steps").selectAll().where("task_id", "=", taskId).orderBy("seq").execute(),
-    // Insertion order is the seeder's order (colonyTasks reads them the same way).
-    db.selectFrom("sop_checklist").selectAll().where("task_id", "=", taskId).orderBy(sql`rowid`).execute(),
+    // The seeded checklist order (colonyTasks reads them the same way).
+    db.selectFrom("sop_checklist").selectAll().where("task_id", "=", taskId).orderBy("seq").execute(),
   ]);
   return {
     task: {

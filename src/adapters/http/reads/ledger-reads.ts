@@ -84,7 +84,8 @@ export async function colonyTasks(
     return {
       ...columns,
       steps: [...steps],
-      sop_items: sopItems.map((item) => ({ ...item, required: item.required === 1 })),
+      // seq is the checklist order the rows come in, not one of the original's columns.
+      sop_items: sopItems.map(({ seq: _order, ...item }) => ({ ...item, required: item.required === 1 })),
     };
   });
 }

@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
-import { Placeholder, type Statement, type Write } from "../../projections/statement.js";
-import { sqliteQueryBuilder } from "./query-builder.js";
+import { Placeholder, type Statement, type Write } from "./statement.js";
 
-/** A declared statement compiled to SQLite: its SQL and, per parameter, a placeholder or a constant. */
+/** A declared statement compiled for one dialect: its SQL and, per parameter, a placeholder or a constant. */
 export interface CompiledStatement {
   /** Numbered in the order the compiler first met them: a short name for the SQL across threads. */
   readonly id: number;
@@ -10,6 +9,10 @@ export interface CompiledStatement {
   readonly slots: readonly unknown[];
 }
 
+/**
+ * The values every store binds alike: booleans as 1/0 (read models keep flags in integer
+ * columns on every dialect), undefined as NULL; objects must have been serialised by the handler.
+ */
 function bindable(value: unknown): unknown {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value === undefined) return null;
@@ -22,15 +25,17 @@ function bindable(value: unknown): unknown {
 }
 
 /**
- * Compiles each declared statement once and binds a write's named values to its positional
- * parameters, as better-sqlite3 takes them. The store binds on its own thread; a fold worker
- * binds off the main thread and sends only statement ids and parameters across.
+ * Compiles each declared statement once, with the query builder of the store's dialect, and
+ * binds a write's named values to the positional parameters that dialect's driver takes. One
+ * compiler per store: the SQL differs between dialects, the binding does not.
  */
 export class StatementCompiler {
   private readonly compiled = new Map<Statement, CompiledStatement>();
-  private readonly q: Kysely<unknown> = sqliteQueryBuilder();
 
-  constructor(private readonly onCompiled: (statement: CompiledStatement) => void = () => {}) {}
+  constructor(
+    private readonly q: Kysely<unknown>,
+    private readonly onCompiled: (statement: CompiledStatement) => void = () => {},
+  ) {}
 
   compile(statement: Statement): CompiledStatement {
     let compiled = this.compiled.get(statement);
