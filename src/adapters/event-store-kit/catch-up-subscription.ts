@@ -14,7 +14,10 @@ export interface PageSource<Row> {
 
 export interface CatchUpOptions<Row> {
   readonly source: PageSource<Row>;
-  /** Emits whenever the log may have grown; completing it completes the subscription. */
+  /**
+   * Emits whenever the log may have grown; completing it completes the subscription, and its
+   * error (a live feed the store could not keep up) fails it.
+   */
   readonly wake: Observable<unknown>;
   readonly from: bigint;
   readonly matches: EventPredicate;
@@ -68,6 +71,7 @@ export function catchUpSubscription<Row>(options: CatchUpOptions<Row>): Observab
 
     const wakeSubscription = wake.subscribe({
       next: () => void pump(),
+      error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
     });
     void pump();
