@@ -1,4 +1,4 @@
-import { firstValueFrom, Subject, tap, toArray } from "rxjs";
+import { Subject } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { catchUpSubscription } from "../../../src/adapters/event-store-kit/catch-up-subscription.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
@@ -58,12 +58,16 @@ describe("catchUpSubscription", () => {
 
   it("completes when the wake-up feed completes", async () => {
     const wake = new Subject<void>();
-    const all = firstValueFrom(
-      subscription([event(1n)], wake).pipe(
-        tap(() => wake.complete()),
-        toArray(),
-      ),
-    );
-    expect((await all).map((e) => e.position)).toEqual([1n]);
+    const seen: bigint[] = [];
+    await new Promise<void>((resolve) => {
+      subscription([event(1n)], wake).subscribe({
+        next: (e) => {
+          seen.push(e.position);
+          wake.complete();
+        },
+        complete: resolve,
+      });
+    });
+    expect(seen).toEqual([1n]);
   });
 });
