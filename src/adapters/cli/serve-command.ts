@@ -6,6 +6,7 @@ import { ColonyError } from "../../domain/errors.js";
 import { buildApi } from "../http/api.js";
 import { ColonyHost } from "../http/colony-host.js";
 import { startColonyTimers } from "../http/colony-timers.js";
+import { missingWebUiFiles } from "../http/web-ui/web-ui-assets.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
 import { demoModel } from "./demo/demo-model.js";
 import { type CliIo, say } from "./io.js";
@@ -41,7 +42,7 @@ export function isLoopback(host: string): boolean {
 export function addServeCommand(program: Command, io: CliIo, version: string): void {
   program
     .command("serve")
-    .description("the command API over HTTP: session commands, reads, webhooks, SSE, /openapi.json")
+    .description("the command API over HTTP: session commands, reads, webhooks, SSE, /openapi.json, the web UI at /")
     .option("--db <file>", "the SQLite log", DEFAULT_DB)
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--port <port>", "the port (0: any free one)", wholeNumber(0, 65_535, "ports"), 7070)
@@ -55,6 +56,9 @@ Binding to anything but a loopback address needs a token. The agents run on COLO
 (openai:MODEL, anthropic:MODEL, or scripted: the demo's scripted model); without it, the
 routes that would call a model refuse.
 Stops cleanly on Ctrl-C or SIGTERM.
+
+The web UI (timeline, fork tree, conversations at any version, task board, workers) is at /;
+with a token, the page asks for it.
 
 Example:
   colony serve --db .colony/demo.db --port 7070 && curl http://127.0.0.1:7070/openapi.json
@@ -74,9 +78,10 @@ Example:
       try {
         const address = await app.listen({ host: options.host, port: options.port });
         const timed = await startColonyTimers(host);
+        const webUi = missingWebUiFiles().length === 0 ? `web UI at ${address}/` : "web UI not built: npm run build";
         say(
           io.stdout,
-          `colony serve: listening on ${address} (${options.db}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""}${timed.length > 0 ? `; timers of ${timed.join(", ")} running` : ""})`,
+          `colony serve: listening on ${address} (${options.db}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""}${timed.length > 0 ? `; timers of ${timed.join(", ")} running` : ""}; ${webUi})`,
         );
         await new Promise<void>((stopped) => {
           if (io.signal?.aborted) return stopped();
