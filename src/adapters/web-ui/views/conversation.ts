@@ -8,7 +8,8 @@ import type { View } from "./view.js";
 type Compaction = NonNullable<ConversationBody["compaction"]>;
 
 /** Tool arguments can be long (a colony's whole task list): the start of them, all of it in the event. */
-const clipped = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text);
+const clipped = (text: string, max = 300) =>
+  text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 
 function badges(part: PartBody): HTMLElement[] {
   const marks: HTMLElement[] = [];
@@ -58,7 +59,13 @@ function partCard(part: PartBody): HTMLElement {
           "ul",
           { class: "tool-calls" },
           ...part.tool_calls.map((call) =>
-            h("li", {}, h("code", {}, call.name), " ", h("code", { class: "args" }, clipped(JSON.stringify(call.arguments)))),
+            h(
+              "li",
+              {},
+              h("code", {}, call.name),
+              " ",
+              h("code", { class: "args" }, clipped(JSON.stringify(call.arguments))),
+            ),
           ),
         )
       : null,
