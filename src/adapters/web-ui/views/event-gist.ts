@@ -1,7 +1,18 @@
 import type { LogEvent } from "../event-stream.js";
 
 /** The fields that say most about an event, in the order they are looked for. */
-const TELLING = ["content", "goal", "summary", "task", "label", "reason", "name", "status", "error"] as const;
+const TELLING = [
+  "content",
+  "goal",
+  "summary",
+  "task",
+  "label",
+  "reason",
+  "name",
+  "status",
+  "error",
+  "workerId",
+] as const;
 const MAX = 140;
 
 const clip = (text: string) => (text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text);
