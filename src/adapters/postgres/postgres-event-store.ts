@@ -59,9 +59,10 @@ export async function openPostgresEventStore(
  * The log in PostgreSQL (DESIGN §2), for several processes on several machines sharing one log.
  * Appends are transactions of their own; global reads (readAll, subscribe, headPosition) take
  * only rows no transaction still writing can go under (commit-order.ts), so a subscriber never
- * skips an event that commits late. Reading one stream needs no such bound: a stream's versions
- * commit in order, because an append that takes version n waits on the unique key for the
- * transaction holding n - 1 or n, so what a reader sees of a stream is always a prefix of it.
+ * skips an event that commits late. Reading one stream needs no such bound: an append numbers
+ * its events after the stream's last committed version, and one that takes a version another
+ * transaction holds uncommitted waits on the unique key and then loses, so version n never
+ * commits before n - 1 and what a reader sees of a stream is always a prefix of it.
  */
 export class PostgresEventStore implements EventStore {
   private readonly catalogue: EventCatalogue;
