@@ -37,7 +37,8 @@ import { LOG_WRITERS } from "./advisory-locks.js";
  * cluster (another database's, a report's, an idle session's), and would keep a process from
  * reading back its own committed appends while any of those runs. What still holds readers
  * (subscribers, readAll, headPosition) back is a long-open *append* transaction on this log:
- * nothing of its id or later is delivered until it ends.
+ * nothing of its id or later is delivered until it ends. Readers must query the primary: a
+ * standby's pg_locks does not show the primary's append transactions.
  *
  * Appends that fold inline projections take LOG_WRITERS exclusively: when one holds it, every
  * append with a lower transaction id has ended, so the events it folds after the projections'
