@@ -23,12 +23,13 @@ import { LOG_WRITERS } from "./advisory-locks.js";
  * numbers) for the first 2^33 transactions.
  *
  * The bound. Every append transaction takes the advisory lock LOG_WRITERS before its transaction
- * id is assigned and holds it to the end. A reader asks, in one statement, for the next
- * transaction id of its snapshot (`pg_snapshot_xmax(pg_current_snapshot())`) and the ids of the
- * append transactions holding LOG_WRITERS (`pg_locks`, read once), and takes the lowest: every
- * append transaction below it has finished, because one with a lower id already had it when the
- * snapshot was taken, so was either among the holders read after it or had ended before the
- * read. The rows are then read by a second statement, whose snapshot is later and so sees every
+ * id is assigned and holds it to the end. A reader asks, in one statement, for its snapshot's
+ * xmax (`pg_snapshot_xmax(pg_current_snapshot())`, one past the latest finished transaction id,
+ * so every id below it was assigned before the snapshot) and the ids of the append transactions
+ * holding LOG_WRITERS (`pg_locks`, read once, after the snapshot), and takes the lowest: every
+ * append transaction below it has finished, because one with a lower id already held the lock
+ * when the snapshot was taken, so was either among the holders read after it or had ended
+ * before the read. The rows are then read by a second statement, whose snapshot is later and so sees every
  * one of those commits. No later commit can ever land below a bound a reader has passed, so a
  * reader between two interleaved transactions neither skips nor reorders.
  *
@@ -68,8 +69,9 @@ export function fullTransactionId(xid: bigint, near: bigint): bigint {
   return near + delta;
 }
 
-/** What the bound statement reads: its snapshot's next transaction id and the append transactions. */
+/** What the bound statement reads: its snapshot's xmax and the append transactions. */
 export interface WriterSnapshot {
+  /** The snapshot's xmax: every transaction id below it was assigned before the snapshot. */
   readonly next: bigint;
   readonly offset: bigint;
   /** The 32-bit ids of the transactions holding LOG_WRITERS with an id assigned. */
