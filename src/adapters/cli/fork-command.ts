@@ -3,9 +3,9 @@ import type { Kysely } from "kysely";
 import { ColonyError } from "../../domain/errors.js";
 import type { ConversationsReadModel } from "../../projections/conversations/conversations-projection.js";
 import { ConversationLog, type Owner } from "../../runtime/conversations/conversation-log.js";
+import { openColonyStore } from "../open-colony-store.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { openColonyFile } from "./open-ledger.js";
 import { DEFAULT_DB } from "./open-store.js";
 import { wholeNumber } from "./options.js";
 
@@ -63,7 +63,7 @@ Example:
 }
 
 export async function runFork(parentId: string, options: ForkOptions, io: CliIo): Promise<void> {
-  const db = await openColonyFile(options.db, { mustExist: true });
+  const db = await openColonyStore(options.db, { mustExist: true });
   try {
     const conversations = new ConversationLog(db.events, db.readModels as unknown as Kysely<ConversationsReadModel>, {
       actor: CLI_ACTOR,

@@ -1,6 +1,6 @@
-import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ColonyError } from "../../domain/errors.js";
+import { assertFileUsable } from "../open-colony-store.js";
 import { SqliteEventStore, type SqliteEventStoreOptions } from "../sqlite/sqlite-event-store.js";
 
 export const DEFAULT_DB = ".colony/colony.db";
@@ -10,19 +10,10 @@ export interface OpenStoreOptions extends SqliteEventStoreOptions {
   readonly mustExist: boolean;
 }
 
-export class NoLogError extends ColonyError<"no_log"> {
-  constructor(readonly path: string) {
-    super("no_log", `no log at ${path}`, { path });
-  }
-}
-
 /** Opens the SQLite log at `dbPath`, turning the ways that can fail into one-line errors. */
 export function openStore(dbPath: string, options: OpenStoreOptions): SqliteEventStore {
   const { mustExist, ...storeOptions } = options;
-  if (mustExist && !existsSync(dbPath)) throw new NoLogError(dbPath);
-  if (existsSync(dbPath) && statSync(dbPath).isDirectory()) {
-    throw new ColonyError("cannot_open_log", `cannot open log at ${dbPath}: it is a directory`, { path: dbPath });
-  }
+  assertFileUsable(dbPath, mustExist);
   try {
     return SqliteEventStore.open(resolve(dbPath), storeOptions);
   } catch (error) {

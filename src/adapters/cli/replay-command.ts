@@ -4,8 +4,8 @@ import { type ReplayMode, type ReplayOutcome, replay, UnknownWorkerError } from 
 import { colonyToolKit } from "../../runtime/agents/tool-kit.js";
 import { ColonyHost } from "../http/colony-host.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
+import { openColonyStore } from "../open-colony-store.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { openColonyFile } from "./open-ledger.js";
 import { DEFAULT_DB } from "./open-store.js";
 import { wholeNumber } from "./options.js";
 
@@ -76,7 +76,7 @@ async function replayWorker(
   fromVersion: number | undefined,
   model: ReturnType<typeof providerFromEnv>,
 ): Promise<ReplayOutcome> {
-  const host = ColonyHost.over(await openColonyFile(dbPath, { mustExist: true }), model ? { model } : {});
+  const host = ColonyHost.over(await openColonyStore(dbPath, { mustExist: true }), model ? { model } : {});
   try {
     const worker = await host.readModels
       .selectFrom("workers")

@@ -8,6 +8,7 @@ import { ColonyHost } from "../http/colony-host.js";
 import { startColonyTimers } from "../http/colony-timers.js";
 import { missingWebUiFiles } from "../http/web-ui/web-ui-assets.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
+import { describeLocation, parseStoreLocation } from "../store-location.js";
 import { demoModel } from "./demo/demo-model.js";
 import { type CliIo, say } from "./io.js";
 import { DEFAULT_DB } from "./open-store.js";
@@ -43,7 +44,7 @@ export function addServeCommand(program: Command, io: CliIo, version: string): v
   program
     .command("serve")
     .description("the command API over HTTP: session commands, reads, webhooks, SSE, /openapi.json, the web UI at /")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .option("--db <file|url>", "the SQLite file or postgres:// URL of the log", DEFAULT_DB)
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--port <port>", "the port (0: any free one)", wholeNumber(0, 65_535, "ports"), 7070)
     .option("--token <token>", "require Authorization: Bearer <token> (default: COLONY_API_TOKEN)")
@@ -67,10 +68,11 @@ Example:
     .action(async (options: ServeOptions) => {
       const token = options.token ?? process.env.COLONY_API_TOKEN;
       if (!token && !isLoopback(options.host)) throw new InsecureBindError(options.host);
-      const created = !existsSync(options.db);
+      const location = parseStoreLocation(options.db);
+      const created = location.kind === "sqlite" && !existsSync(location.file);
       // COLONY_MODEL=scripted runs the demo's scripted model: the API end to end with no key.
       const model = providerFromEnv(process.env, { scripted: () => demoModel() });
-      const host = await ColonyHost.open(resolve(options.db), {
+      const host = await ColonyHost.open(location, {
         ...(model ? { model } : {}),
         filesRoot: resolve(options.files ?? "."),
       });
@@ -81,7 +83,7 @@ Example:
         const webUi = missingWebUiFiles().length === 0 ? `web UI at ${address}/` : "web UI not built: npm run build";
         say(
           io.stdout,
-          `colony serve: listening on ${address} (${options.db}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""}${timed.length > 0 ? `; timers of ${timed.join(", ")} running` : ""}; ${webUi})`,
+          `colony serve: listening on ${address} (${describeLocation(location)}${created ? ", new" : ""}; model ${model?.name ?? "none"}${token ? "; token required" : ""}${timed.length > 0 ? `; timers of ${timed.join(", ")} running` : ""}; ${webUi})`,
         );
         await new Promise<void>((stopped) => {
           if (io.signal?.aborted) return stopped();

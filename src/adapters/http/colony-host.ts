@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { LlmProvider } from "../../domain/ports/llm-provider.js";
-import { allProjections } from "../../projections/read-models.js";
 import { ColonyRuntime } from "../../runtime/colony/index.js";
 import type { Profile } from "../../runtime/colony/worker-brain.js";
 import { Compactor } from "../../runtime/compaction/compactor.js";
@@ -8,7 +7,9 @@ import { ConversationLog } from "../../runtime/conversations/conversation-log.js
 import { TaskLedger } from "../../runtime/ledger/task-ledger.js";
 import { LiveBus } from "../../runtime/live-bus.js";
 import type { SessionContext } from "../../runtime/sessions/session-context.js";
-import { type ColonyDatabase, openColonyDatabase } from "../sqlite/open-colony-database.js";
+import type { ColonyDatabase } from "../colony-database.js";
+import { openColonyStore } from "../open-colony-store.js";
+import type { StoreLocation } from "../store-location.js";
 import { systemClock } from "../system/system-clock.js";
 import { systemTimers } from "../system/system-timers.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
@@ -36,8 +37,9 @@ export class ColonyHost {
   private readonly runtimes = new Map<string, Promise<ColonyRuntime>>();
   private readonly closers: (() => Promise<void>)[] = [];
 
-  static async open(file: string, options: ColonyHostOptions = {}): Promise<ColonyHost> {
-    return ColonyHost.over(await openColonyDatabase(file, { inline: allProjections.map((p) => p.name) }), options);
+  /** Over the colony database `db` names: a SQLite file (created when missing) or a postgres:// URL. */
+  static async open(db: string | StoreLocation, options: ColonyHostOptions = {}): Promise<ColonyHost> {
+    return ColonyHost.over(await openColonyStore(db, { mustExist: false }), options);
   }
 
   /** Over a database already open, which must fold every projection inline. */
