@@ -167,7 +167,6 @@ export class EventStoreDbEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const from = readPosition("from", options.from ?? 0n);
     let remaining = options.limit === undefined ? Number.POSITIVE_INFINITY : readLimit("limit", options.limit);
-    if (remaining <= 0) return;
     for await (const stored of this.reader.all(from)) {
       yield recordedEventOf(stored, this.catalogue);
       if (--remaining <= 0) return;
