@@ -6,7 +6,8 @@ import { StatementCompiler } from "../../projections/statement-compiler.js";
 import type { PostgresInlineProjections, SqlClient } from "./inline-projections.js";
 import { postgresProjectionQueryBuilder } from "./postgres-projection-dialect.js";
 
-const CHECKPOINTS = "projection_checkpoints";
+/** The table of every projection's version and checkpoint, beside the read models. */
+export const CHECKPOINTS = "projection_checkpoints";
 const LAST = 2n ** 63n - 1n;
 /** Serialises `prepare` across processes: CREATE TABLE IF NOT EXISTS races with itself in PostgreSQL. */
 const PREPARE_LOCK = 0x636f6c6f6e79n; // "colony"
