@@ -31,6 +31,8 @@ const migrations: readonly string[] = [
 
 export const LOG_SCHEMA_VERSION = migrations.length;
 const VERSION_TABLE = "colonylog_log_schema";
+/** Every table of the log, for what removes a log whole (the demo, recreating its own). */
+export const LOG_TABLES: readonly string[] = ["events", "colonylog_log_clock", VERSION_TABLE];
 
 /**
  * Brings the log to this colonylog's schema, in one transaction under an advisory lock, so

@@ -62,11 +62,7 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name text COLLATE "C" PRIMARY KEY, version integer NOT NULL, position bigint NOT NULL)`,
       );
-      const { rows } = await client.query<{ name: string; version: number }>(
-        `SELECT name, version FROM ${CHECKPOINTS} WHERE name = ANY($1)`,
-        [this.names],
-      );
-      const stored = new Map(rows.map((r) => [r.name, r.version]));
+      const stored = await this.lockVersions(client, this.names);
       for (const projection of this.projections) {
         if (stored.get(projection.name) !== projection.version) await this.recreate(client, projection);
       }
@@ -113,6 +109,10 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
       return projection;
     });
     await this.transaction(async (client) => {
+      await this.lockVersions(
+        client,
+        chosen.map((p) => p.name),
+      );
       for (const projection of chosen) await this.recreate(client, projection);
     });
   }
@@ -169,6 +169,18 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
       [projection.name, projection.version],
     );
+  }
+
+  /**
+   * Locks the checkpoint rows before their tables are dropped: every fold locks them first and
+   * then writes the tables, so taking them in the same order never deadlocks with one.
+   */
+  private async lockVersions(client: SqlClient, names: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await client.query(
+      `SELECT name, version FROM ${CHECKPOINTS} WHERE name = ANY($1) ORDER BY name FOR UPDATE`,
+      [names],
+    );
+    return new Map((rows as { name: string; version: number }[]).map((r) => [r.name, r.version]));
   }
 
   private async readCheckpoints(client: SqlClient, lock: boolean): Promise<Map<string, bigint>> {

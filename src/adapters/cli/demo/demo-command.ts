@@ -1,10 +1,13 @@
 import { existsSync, rmSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import type { Command } from "commander";
 import { ColonyError } from "../../../domain/errors.js";
 import { providerFromEnv } from "../../llm/provider-from-env.js";
+import { openColonyStore } from "../../open-colony-store.js";
+import { dropColonyTables } from "../../postgres/drop-colony-tables.js";
+import { PostgresEventStore } from "../../postgres/postgres-event-store.js";
+import { describeLocation, parseStoreLocation, type StoreLocation } from "../../store-location.js";
 import { type CliIo, writeChunk } from "../io.js";
 import { demoModel } from "./demo-model.js";
 import { demoReport } from "./demo-report.js";
@@ -18,7 +21,11 @@ export function addDemoCommand(program: Command, io: CliIo): void {
   program
     .command("demo")
     .description("a colony at work: a queen, a colony over the shipped texts, four workers, a delegation, a replay")
-    .option("--db <file>", "where to write the demo's log (recreated on each run, left behind)", DEFAULT_DEMO_DB)
+    .option(
+      "--db <file|url>",
+      "where to write the demo's log, a SQLite file or a postgres:// URL (recreated on each run, left behind)",
+      DEFAULT_DEMO_DB,
+    )
     .addHelpText(
       "after",
       `
@@ -32,39 +39,69 @@ Example:
     )
     .action(async (options: { db: string }) => {
       const model = providerFromEnv(process.env, { scripted: () => demoModel() }) ?? demoModel();
-      removeDemoLog(options.db);
+      const location = parseStoreLocation(options.db);
+      await removeDemoLog(location);
       const started = performance.now();
-      const run = await runDemoScenario(resolve(options.db), model, TEXTS);
+      const run = await runDemoScenario(location, model, TEXTS);
       const seconds = (performance.now() - started) / 1000;
-      await writeChunk(io.stdout, `${await demoReport(options.db, run, { model: model.name, seconds })}\n`);
+      const db = await openColonyStore(location, { mustExist: true });
+      try {
+        const report = await demoReport(db, describeLocation(location), run, { model: model.name, seconds });
+        await writeChunk(io.stdout, `${report}\n`);
+      } finally {
+        await db.close();
+      }
     });
 }
 
-/** The demo only ever deletes an empty file or a log whose first event is a demo session's. */
-function removeDemoLog(path: string): void {
-  if (existsSync(path) && statSync(path).size > 0) {
-    let first: { type: string; data: string } | undefined;
+/** The demo only ever removes an empty log or one whose first event is a demo session's. */
+async function removeDemoLog(location: StoreLocation): Promise<void> {
+  const first = await firstEvent(location);
+  const isDemo =
+    first === undefined ||
+    (first !== null &&
+      first.type === "SessionStarted" &&
+      (first.data as { queenId?: unknown }).queenId === DEMO_QUEEN_ID);
+  if (!isDemo) {
+    const shown = describeLocation(location);
+    throw new ColonyError(
+      "refused",
+      `${shown} is not a log the demo wrote; refusing to delete it (pick another --db)`,
+      {
+        path: shown,
+      },
+    );
+  }
+  if (location.kind === "postgres") return dropColonyTables(location.url);
+  for (const file of [location.file, `${location.file}-wal`, `${location.file}-shm`]) rmSync(file, { force: true });
+}
+
+/**
+ * The log's first event; undefined for an empty log or none at all; null for something that is
+ * not a log (a SQLite file of another program), which the demo must not delete either.
+ */
+async function firstEvent(location: StoreLocation): Promise<{ type: string; data: unknown } | null | undefined> {
+  if (location.kind === "postgres") {
+    const store = await PostgresEventStore.open(location.url);
     try {
-      const db = new Database(path, { readonly: true, fileMustExist: true });
-      try {
-        first = db.prepare("SELECT type, data FROM events ORDER BY position LIMIT 1").get() as typeof first;
-      } finally {
-        db.close();
-      }
-    } catch {
-      first = undefined;
-    }
-    const isDemo =
-      first?.type === "SessionStarted" && (JSON.parse(first.data) as { queenId?: string }).queenId === DEMO_QUEEN_ID;
-    if (!isDemo) {
-      throw new ColonyError(
-        "refused",
-        `${path} is not a log the demo wrote; refusing to delete it (pick another --db)`,
-        {
-          path,
-        },
-      );
+      for await (const event of store.readAll({ limit: 1 })) return event;
+      return undefined;
+    } finally {
+      await store.close();
     }
   }
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+  if (!existsSync(location.file) || statSync(location.file).size === 0) return undefined;
+  try {
+    const db = new Database(location.file, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT type, data FROM events ORDER BY position LIMIT 1").get() as
+        | { type: string; data: string }
+        | undefined;
+      return row && { type: row.type, data: JSON.parse(row.data) as unknown };
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
 }

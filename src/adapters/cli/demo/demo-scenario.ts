@@ -12,6 +12,7 @@ import type { DelegationRecord } from "../../../runtime/delegation/delegation-re
 import { DelegationService } from "../../../runtime/delegation/delegation-service.js";
 import { startSession } from "../../../runtime/sessions/start-session.js";
 import { ColonyHost } from "../../http/colony-host.js";
+import type { StoreLocation } from "../../store-location.js";
 import { COLONY_BRIEF, PERSON_REQUEST } from "./demo-model.js";
 
 /** The demo's queen: how `colony demo` knows a log it may delete is its own. */
@@ -46,8 +47,12 @@ export interface DemoRun {
  * delegated result arrives as a turn of its own; a worker's conversation gets a checkpoint, and
  * a recorded replay from it reproduces that worker's outcome.
  */
-export async function runDemoScenario(file: string, model: LlmProvider, filesRoot: string): Promise<DemoRun> {
-  const host = await ColonyHost.open(file, { model, filesRoot });
+export async function runDemoScenario(
+  location: string | StoreLocation,
+  model: LlmProvider,
+  filesRoot: string,
+): Promise<DemoRun> {
+  const host = await ColonyHost.open(location, { model, filesRoot });
   const { db, ids, conversations, sessions } = host;
   let modelCalls = 0;
   const counted = (outcome: AgentOutcome) => {
