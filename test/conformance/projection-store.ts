@@ -254,6 +254,21 @@ export function describeProjectionStoreConformance(store: string, harness: Proje
       expect(await checkpointOf(db.inlineProjections)).toBe(await db.events.headPosition());
     });
 
+    it("resets an inline projection while appends fold it, losing no event", async () => {
+      const db = await open({ projections: [workersProjection], inline: ["workers"] });
+      const other = track(await harness.otherStore(db, [workersProjection]));
+      await other.prepare();
+      const ids = Array.from({ length: 30 }, (_, i) => `n${String(i).padStart(2, "0")}`);
+      await Promise.all([
+        ...ids.map((id) => spawn(db, id)),
+        ...Array.from({ length: 4 }, () => other.reset(["workers"])),
+      ]);
+      // A reset may come last: the next inline append folds everything since, its own included.
+      await spawn(db, "n99");
+      expect(await workerIds(db)).toEqual([...ids, "n99"]);
+      expect(await checkpointOf(db.inlineProjections)).toBe(await db.events.headPosition());
+    });
+
     it("rolls the read model back with a refused append", async () => {
       const db = await open({ projections: [workersProjection], inline: ["workers"] });
       await expect(
