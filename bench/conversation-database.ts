@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import { type ColonyDatabase, openColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
+import { openColonyDatabase, type SqliteColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
 import type { ConversationsReadModel } from "../src/projections/conversations/conversations-projection.js";
 import type { AnyProjection } from "../src/projections/projection.js";
 import { allProjections } from "../src/projections/read-models.js";
@@ -13,7 +13,7 @@ export function conversationsRegistered(projections: readonly AnyProjection[] = 
 }
 
 export interface ConversationDatabase {
-  readonly colony: ColonyDatabase;
+  readonly colony: SqliteColonyDatabase;
   /** The conversations read model of the same file, for `liveContext`. */
   readonly readModels: Kysely<ConversationsReadModel>;
 }

@@ -3,17 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import {
-  type ColonyDatabase,
   type ColonyDatabaseOptions,
   openColonyDatabase,
+  type SqliteColonyDatabase,
 } from "../../src/adapters/sqlite/open-colony-database.js";
 
 /**
  * A colony database on a real SQLite file, in a temp dir removed after the test. Call from a
  * test file's top level; each call of the returned function opens a new database.
  */
-export function colonyDatabases(): (options?: ColonyDatabaseOptions) => Promise<ColonyDatabase & { file: string }> {
-  const opened: { db: ColonyDatabase; dir: string }[] = [];
+export function colonyDatabases(): (
+  options?: ColonyDatabaseOptions,
+) => Promise<SqliteColonyDatabase & { file: string }> {
+  const opened: { db: SqliteColonyDatabase; dir: string }[] = [];
   afterEach(async () => {
     for (const { db, dir } of opened.splice(0)) {
       await db.close();

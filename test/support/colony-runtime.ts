@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import {
-  type ColonyDatabase,
   type ColonyDatabaseOptions,
   openColonyDatabase,
+  type SqliteColonyDatabase,
 } from "../../src/adapters/sqlite/open-colony-database.js";
 import { UuidV7Generator } from "../../src/adapters/system/uuid-v7.js";
 import type { EventStore } from "../../src/domain/ports/event-store.js";
@@ -118,7 +118,7 @@ export const deadTimers: Timers = { schedule: () => ({ cancel() {} }) };
 
 export interface ColonyFixture {
   readonly time: ManualTime;
-  readonly db: ColonyDatabase;
+  readonly db: SqliteColonyDatabase;
   readonly file: string;
   readonly runtime: ColonyRuntime;
   /** Opens another runtime on the same log (same clock and timers). */
@@ -133,9 +133,9 @@ export interface ColonyFixture {
 export function colonyFixtures(): {
   open(overrides?: RuntimeOverrides): Promise<ColonyFixture>;
   /** Opens a colony database on `file` (again, to simulate a restart), sharing `time`. */
-  reopen(file: string, time: ManualTime): Promise<ColonyDatabase>;
+  reopen(file: string, time: ManualTime): Promise<SqliteColonyDatabase>;
   /** Opens a runtime on a database, sharing `time`; closed after the test. */
-  openRuntime(db: ColonyDatabase, time: ManualTime, overrides?: RuntimeOverrides): Promise<ColonyRuntime>;
+  openRuntime(db: SqliteColonyDatabase, time: ManualTime, overrides?: RuntimeOverrides): Promise<ColonyRuntime>;
   /**
    * Leaves a runtime as a killed process would: it is never closed, so its unfinished workers stay
    * unfinished in the log for the next runtime to recover. Open it with `deadTimers`.
@@ -143,7 +143,7 @@ export function colonyFixtures(): {
   abandon(runtime: ColonyRuntime): void;
 } {
   const runtimes: ColonyRuntime[] = [];
-  const dbs: ColonyDatabase[] = [];
+  const dbs: SqliteColonyDatabase[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
     for (const runtime of runtimes.splice(0)) await runtime.close();
@@ -156,7 +156,7 @@ export function colonyFixtures(): {
     return db;
   };
   const ids = new UuidV7Generator();
-  const openRuntime = async (db: ColonyDatabase, time: ManualTime, overrides: RuntimeOverrides = {}) => {
+  const openRuntime = async (db: SqliteColonyDatabase, time: ManualTime, overrides: RuntimeOverrides = {}) => {
     const runtime = await ColonyRuntime.open(db.events, {
       colonyId: "c1",
       clock: time,

@@ -10,7 +10,7 @@ import {
   openPostgresColonyDatabase,
   type PostgresColonyDatabase,
 } from "../../../src/adapters/postgres/open-postgres-colony-database.js";
-import { type ColonyDatabase, openColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
+import { openColonyDatabase, type SqliteColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import type { Clock } from "../../../src/domain/ports/clock.js";
 import { conversationHistory, liveContext } from "../../../src/projections/conversations/live-context.js";
 import { allProjections, type ReadModels } from "../../../src/projections/read-models.js";
@@ -56,7 +56,7 @@ async function postgresDatabase(): Promise<PostgresDatabase> {
 async function bothLogs(
   appends: number,
   seed: number,
-): Promise<{ sqlite: ColonyDatabase; postgres: PostgresColonyDatabase }> {
+): Promise<{ sqlite: SqliteColonyDatabase; postgres: PostgresColonyDatabase }> {
   const sqliteClock = new SteppedClock();
   const postgresClock = new SteppedClock();
   const sqlite = await openColonyDatabase(":memory:", { ...quiet, clock: sqliteClock, inline: ["progress_ledger"] });

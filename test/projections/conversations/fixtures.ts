@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ColonyDatabase, ColonyDatabaseOptions } from "../../../src/adapters/sqlite/open-colony-database.js";
+import type { ColonyDatabaseOptions, SqliteColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import type { NewEvent } from "../../../src/domain/envelope.js";
 import {
   type ConversationsReadModel,
@@ -8,7 +8,7 @@ import {
 import { conversationHistory, liveContext } from "../../../src/projections/conversations/live-context.js";
 import { part, sample } from "../../support/sample-events.js";
 
-type Open = (options?: ColonyDatabaseOptions) => Promise<ColonyDatabase>;
+type Open = (options?: ColonyDatabaseOptions) => Promise<SqliteColonyDatabase>;
 
 export function started(id: string, systemPrompt = `prompt of ${id}`) {
   return sample("ConversationStarted", { conversationId: id, systemPrompt });

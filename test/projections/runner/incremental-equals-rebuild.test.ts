@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type ColonyDatabase, openColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
+import { openColonyDatabase, type SqliteColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import { projectAt } from "../../../src/adapters/sqlite/project-at.js";
 import { rebuildProjections } from "../../../src/adapters/sqlite/projection-maintenance.js";
 import { hashProjectionTables, type TableHash } from "../../../src/adapters/sqlite/table-hash.js";
@@ -21,7 +21,7 @@ function chunked(appends: readonly StreamAppend[], sizes: readonly number[]): St
   return chunks;
 }
 
-async function hashesAt(db: ColonyDatabase, position: bigint): Promise<TableHash[]> {
+async function hashesAt(db: SqliteColonyDatabase, position: bigint): Promise<TableHash[]> {
   const then = await projectAt(db.events, position, quiet);
   try {
     return hashProjectionTables(then.database, allProjections);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { type ColonyDatabase, openColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
+import { openColonyDatabase, type SqliteColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import { systemClock } from "../../../src/adapters/system/system-clock.js";
 import { systemTimers } from "../../../src/adapters/system/system-timers.js";
 import { UuidV7Generator } from "../../../src/adapters/system/uuid-v7.js";
@@ -28,12 +28,12 @@ export const LIMITS = { maxContextTokens: 100_000, compactionBufferTokens: 2_000
  * delegation service's ConversationLog needs. Several processes write the file in the crash
  * test: wait for the write lock rather than fail.
  */
-export function openDelegationDatabase(file: string): Promise<ColonyDatabase> {
+export function openDelegationDatabase(file: string): Promise<SqliteColonyDatabase> {
   return openColonyDatabase(file, { inline: ["conversations"], busyTimeoutMs: 30_000, warn: () => {} });
 }
 
 /** A started session `s1` whose queen talks in conversation `queen-c`, with one exchange in it. */
-export async function startSession(db: ColonyDatabase): Promise<void> {
+export async function startSession(db: SqliteColonyDatabase): Promise<void> {
   const conversations = new ConversationLog(db.events, db.readModels as never);
   await conversations.start(CONVERSATION, { kind: "queen", id: "q1" }, "You are the queen.", LIMITS);
   await conversations.append(
@@ -64,7 +64,7 @@ export interface RuntimeOverrides {
 
 export interface DelegationFixture {
   readonly file: string;
-  readonly db: ColonyDatabase;
+  readonly db: SqliteColonyDatabase;
   readonly runtime: ColonyRuntime;
   readonly conversations: ConversationLog;
   readonly parent: ManualParent;
@@ -82,7 +82,7 @@ export interface DelegationFixture {
 export function delegationFixtures() {
   const services: DelegationService[] = [];
   const runtimes: ColonyRuntime[] = [];
-  const dbs: ColonyDatabase[] = [];
+  const dbs: SqliteColonyDatabase[] = [];
   const dirs: string[] = [];
   const ids = new UuidV7Generator();
   afterEach(async () => {
@@ -98,7 +98,7 @@ export function delegationFixtures() {
     return db;
   };
 
-  const runtimeOn = async (db: ColonyDatabase, overrides: RuntimeOverrides = {}) => {
+  const runtimeOn = async (db: SqliteColonyDatabase, overrides: RuntimeOverrides = {}) => {
     const runtime = await ColonyRuntime.open(db.events, {
       colonyId: overrides.colonyId ?? "c1",
       clock: systemClock,
@@ -112,7 +112,7 @@ export function delegationFixtures() {
   };
 
   const serviceOn = async (
-    db: ColonyDatabase,
+    db: SqliteColonyDatabase,
     runtime: ColonyRuntime,
     parent: ParentTurns,
     errors: unknown[],
@@ -135,7 +135,7 @@ export function delegationFixtures() {
 
   const assemble = async (
     file: string,
-    db: ColonyDatabase,
+    db: SqliteColonyDatabase,
     options: { idle?: boolean; runtime?: RuntimeOverrides; service?: ServiceOverrides },
   ): Promise<DelegationFixture> => {
     const runtime = await runtimeOn(db, options.runtime);
@@ -201,7 +201,9 @@ export function delegationFixtures() {
 }
 
 /** The session's events, type and data, in order. */
-export async function sessionEvents(db: ColonyDatabase): Promise<{ type: string; data: Record<string, unknown> }[]> {
+export async function sessionEvents(
+  db: SqliteColonyDatabase,
+): Promise<{ type: string; data: Record<string, unknown> }[]> {
   const events: { type: string; data: Record<string, unknown> }[] = [];
   for await (const event of db.events.readStream(SESSION_STREAM)) {
     events.push({ type: event.type, data: event.data as Record<string, unknown> });
@@ -209,17 +211,17 @@ export async function sessionEvents(db: ColonyDatabase): Promise<{ type: string;
   return events;
 }
 
-export async function sessionEventsOfType(db: ColonyDatabase, type: string): Promise<Record<string, unknown>[]> {
+export async function sessionEventsOfType(db: SqliteColonyDatabase, type: string): Promise<Record<string, unknown>[]> {
   return (await sessionEvents(db)).filter((e) => e.type === type).map((e) => e.data);
 }
 
 /** The parts of the queen's conversation, as its history reads them. */
-export async function conversationParts(db: ColonyDatabase) {
+export async function conversationParts(db: SqliteColonyDatabase) {
   const conversations = new ConversationLog(db.events, db.readModels as never);
   return (await conversations.history(CONVERSATION)).parts;
 }
 
 /** The parts the delegation service delivered: user parts flagged as triggers. */
-export async function deliveredParts(db: ColonyDatabase) {
+export async function deliveredParts(db: SqliteColonyDatabase) {
   return (await conversationParts(db)).filter((p) => p.role === "user" && p.flags?.trigger === true);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
+import type { SqliteColonyDatabase } from "../../../src/adapters/sqlite/open-colony-database.js";
 import { UuidV7Generator } from "../../../src/adapters/system/uuid-v7.js";
 import type { ColonyRuntime, WorkerBrain } from "../../../src/runtime/colony/index.js";
 import { triggerPortsFor } from "../../../src/runtime/colony-triggers.js";
@@ -38,7 +38,7 @@ function recordingBrain(): { brain: WorkerBrain; runs: { workerId: string; task:
  * wraps the adapter's spawn port when a test needs to crash around it.
  */
 function serve(
-  db: ColonyDatabase,
+  db: SqliteColonyDatabase,
   runtime: ColonyRuntime,
   time: ManualTime,
   brainFor: (firing: TriggerFiring) => WorkerBrain,
@@ -71,11 +71,11 @@ async function setUp(brainFor: (firing: TriggerFiring) => WorkerBrain, wrap?: (s
   return { ...fixture, service };
 }
 
-const spawnedWorkers = async (db: ColonyDatabase) =>
+const spawnedWorkers = async (db: SqliteColonyDatabase) =>
   (await eventsOfType(db.events, "WorkerSpawned")).map((e) => e.streamId.slice("worker-".length));
 
 /** The worker id the one TriggerFired of the log names. */
-async function recordedWorker(db: ColonyDatabase): Promise<string> {
+async function recordedWorker(db: SqliteColonyDatabase): Promise<string> {
   const fired = await eventsOfType(db.events, "TriggerFired");
   expect(fired).toHaveLength(1);
   const [first] = fired;
