@@ -35,17 +35,28 @@ export async function openColonyStore(
   const location = typeof db === "string" ? parseStoreLocation(db) : db;
   const projections = options.projections ?? allProjections;
   const inline = projections.map((p) => p.name);
-  if (location.kind === "sqlite") assertFileUsable(location.file, options.mustExist);
-  try {
+  return openingLog<ColonyDatabase>(location, options.mustExist, () => {
     if (location.kind === "postgres") {
-      return await openPostgresColonyDatabase(location.url, { projections, inline, warn: () => {} });
+      return openPostgresColonyDatabase(location.url, { projections, inline, warn: () => {} });
     }
-    return await openColonyDatabase(resolve(location.file), {
+    return openColonyDatabase(resolve(location.file), {
       projections,
       inline,
       warn: () => {},
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });
+  });
+}
+
+/**
+ * Opens what is at `location` with `open`, after the checks a SQLite file needs, turning the
+ * ways opening can fail (a refused connection, a file that is not a log) into one-line errors
+ * that never show a password. Every opener of a `--db` goes through it.
+ */
+export async function openingLog<T>(location: StoreLocation, mustExist: boolean, open: () => Promise<T>): Promise<T> {
+  if (location.kind === "sqlite") assertFileUsable(location.file, mustExist);
+  try {
+    return await open();
   } catch (error) {
     if (error instanceof ColonyError) throw error;
     const shown = describeLocation(location);

@@ -17,18 +17,23 @@ export interface ProjectionReport {
   /** The version its read model was built by; null when it was never built here. */
   readonly storedVersion: number | null;
   readonly checkpoint: bigint;
-  /** head - checkpoint: events it has yet to fold in. */
+  /** The events it has yet to fold in: those after its checkpoint up to the head. */
   readonly lag: bigint;
   /** Its stored version differs from the code's: the next start rebuilds it from scratch. */
   readonly needsRebuild: boolean;
   readonly state: ProjectionState;
 }
 
-/** Where each projection stands against the log's head, from the checkpoints a store holds. */
+/**
+ * Where each projection stands against the log's head, from the checkpoints a store holds.
+ * `eventsAfter` counts the events after a checkpoint up to the head; by default head - checkpoint,
+ * which is that count only where positions are dense (SQLite's are, PostgreSQL's are not).
+ */
 export function reportProjections(
   stored: ReadonlyMap<string, StoredCheckpoint>,
   projections: readonly AnyProjection[],
   head: bigint,
+  eventsAfter: (checkpoint: bigint) => bigint = (checkpoint) => head - checkpoint,
 ): ProjectionReport[] {
   const reports: ProjectionReport[] = projections.map((p) => {
     const row = stored.get(p.name);
@@ -41,7 +46,7 @@ export function reportProjections(
       version: p.version,
       storedVersion: row?.version ?? null,
       checkpoint,
-      lag: head - checkpoint,
+      lag: eventsAfter(checkpoint),
       needsRebuild,
       state,
     };
@@ -53,7 +58,7 @@ export function reportProjections(
       version: null,
       storedVersion: row.version,
       checkpoint: row.position,
-      lag: head - row.position,
+      lag: eventsAfter(row.position),
       needsRebuild: false,
       state: "not in this colonylog",
     });

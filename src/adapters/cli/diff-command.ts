@@ -6,11 +6,12 @@ import {
 } from "../../projections/conversations/live-context.js";
 import { allProjections } from "../../projections/read-models.js";
 import { UnknownConversationError } from "../../runtime/conversations/conversation-log.js";
+import { openStoredLog } from "../open-log.js";
 import { type ConversationDiff, diffConversations } from "./inspect/conversation-diff.js";
 import { openReadPoint } from "./inspect/read-point.js";
 import { cut, DEFAULT_WIDTH, fields, oneLine, plural } from "./inspect/text.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
+import { dbOption } from "./options.js";
 
 export interface DiffOptions {
   readonly db: string;
@@ -26,7 +27,7 @@ export function addDiffCommand(program: Command, io: CliIo): void {
     .description("where two conversations part: common ancestor, the first divergent part and both sides of it")
     .argument("<a>", "a conversation id")
     .argument("<b>", "another conversation id")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--json", "the comparison as one JSON object")
     .addHelpText(
       "after",
@@ -47,10 +48,10 @@ Example:
 }
 
 export async function runDiff(a: string, b: string, options: DiffOptions, io: CliIo): Promise<void> {
-  const store = openStore(options.db, { mustExist: true });
+  const log = await openStoredLog(options.db, { mustExist: true });
   try {
     const point = await openReadPoint(
-      store,
+      log,
       allProjections.filter((p) => p.name === "conversations"),
       undefined,
       io,
@@ -79,7 +80,7 @@ export async function runDiff(a: string, b: string, options: DiffOptions, io: Cl
       await point.close();
     }
   } finally {
-    await store.close();
+    await log.close();
   }
 }
 

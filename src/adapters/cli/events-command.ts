@@ -2,11 +2,11 @@ import type { Command } from "commander";
 import type { Subscription } from "rxjs";
 import type { RecordedEvent } from "../../domain/envelope.js";
 import type { EventStore } from "../../domain/ports/event-store.js";
+import { openEventStore } from "../open-log.js";
 import { toEventLine } from "./event-json.js";
 import { EventTable } from "./event-table.js";
 import { type CliIo, InterruptedError, LineOutput, say, writeChunk } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
-import { checkStreamId, parsePosition } from "./options.js";
+import { checkStreamId, dbOption, parsePosition } from "./options.js";
 
 export interface EventsOptions {
   readonly db: string;
@@ -23,7 +23,7 @@ export function addEventsCommand(program: Command, io: CliIo): void {
   program
     .command("events")
     .description("print the log's events, oldest first: a table for people, or JSON lines")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--stream <id>", "only this stream (category-id), e.g. task-t1")
     .option("--from <position>", "start at this global position, inclusive (1 = the first event)", parsePosition)
     .option("--follow", "after the existing events, keep printing new ones until Ctrl-C")
@@ -105,7 +105,7 @@ async function* upTo(head: bigint, from: bigint, events: AsyncIterable<RecordedE
 export async function runEvents(options: EventsOptions, io: CliIo): Promise<void> {
   const streamId = options.stream === undefined ? undefined : checkStreamId(options.stream);
   const from = options.from ?? 1n;
-  const store = openStore(options.db, { mustExist: true });
+  const store = await openEventStore(options.db, { mustExist: true });
   try {
     const out = new LineOutput(io.stdout);
     const printer = options.json ? jsonPrinter(out, io.signal) : tablePrinter(out, io, options.follow === true);

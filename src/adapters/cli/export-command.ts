@@ -1,9 +1,10 @@
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
 import type { EventStore } from "../../domain/ports/event-store.js";
+import { openEventStore } from "../open-log.js";
 import { toEventLine } from "./event-json.js";
 import { type CliIo, InterruptedError, LineOutput, say } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
+import { dbOption } from "./options.js";
 
 export interface ExportOptions {
   readonly db: string;
@@ -13,13 +14,13 @@ export function addExportCommand(program: Command, io: CliIo): void {
   program
     .command("export")
     .description("write every event to stdout as JSON lines (the log as of the moment the export starts)")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .addHelpText(
       "after",
       "\nOne event per line, in position order, the shape of RecordedEventJson; `colony import` reads it back.\n\nExample:\n  colony export --db .colony/colony.db > colony.jsonl\n",
     )
     .action(async (options: ExportOptions) => {
-      const store = openStore(options.db, { mustExist: true });
+      const store = await openEventStore(options.db, { mustExist: true });
       try {
         const count = await exportLog(store, io.stdout, io.signal);
         say(io.stderr, `exported ${count} events`);

@@ -6,8 +6,7 @@ import { ConversationLog, type Owner } from "../../runtime/conversations/convers
 import { openColonyStore } from "../open-colony-store.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { DEFAULT_DB } from "./open-store.js";
-import { wholeNumber } from "./options.js";
+import { dbOption, wholeNumber } from "./options.js";
 
 export interface ForkOptions {
   readonly db: string;
@@ -42,7 +41,7 @@ export function addForkCommand(program: Command, io: CliIo): void {
       "the last version of the conversation the fork inherits (0 = its first event)",
       wholeNumber(0, Number.MAX_SAFE_INTEGER, "versions"),
     )
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--json", "print {conversationId, parentConversationId, parentVersion, position} as one JSON object")
     .addHelpText(
       "after",

@@ -7,9 +7,11 @@ import { catalogue } from "../../domain/events/catalogue.js";
 import { issuesOf } from "../../domain/events/zod-issues.js";
 import type { EventStore, StreamAppend } from "../../domain/ports/event-store.js";
 import { parseStreamId } from "../../domain/stream-id.js";
+import { openEventStore } from "../open-log.js";
+import { parseStoreLocation } from "../store-location.js";
 import type { EventJson } from "./event-json.js";
 import { type CliIo, InterruptedError, say } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
+import { dbOption } from "./options.js";
 
 export interface ImportOptions {
   readonly db: string;
@@ -23,7 +25,7 @@ export function addImportCommand(program: Command, io: CliIo): void {
     .command("import")
     .description("append the events of a JSON-lines file (as `colony export` writes it) to a log")
     .argument("<file>", "the JSON-lines file")
-    .option("--db <file>", "the SQLite log to append to (created if missing)", DEFAULT_DB)
+    .addOption(dbOption("a SQLite file is created if missing"))
     .addHelpText(
       "after",
       `
@@ -34,7 +36,9 @@ target log (0 for a stream it does not have yet). The second appends the events,
 metadata (eventId, recordedAt, correlationId, causationId, actor), ${IMPORT_CHUNK} events per transaction.
 
 Positions are not kept: the log numbers the events after its head, in file order. Into an empty
-log, the export of a log (positions 1..n) comes back byte for byte. Blank lines are skipped.
+SQLite log, the export of a log (positions 1..n) comes back byte for byte; a PostgreSQL log
+numbers events after the transaction that wrote them, so there only the positions differ. Blank
+lines are skipped.
 
 Example:
   colony import --db .colony/copy.db colony.jsonl
@@ -228,25 +232,29 @@ function sameFile(a: Stats, b: Stats): boolean {
 
 /**
  * Checks the whole file, then appends it (see the command's help for the rules). Nothing is
- * written when a line is bad, and the log file is not even created.
+ * written when a line is bad, and a SQLite log file is not even created. A PostgreSQL log is
+ * opened first (the database must exist; opening makes the log's tables when it has none): the
+ * check needs its streams' versions and its event ids.
  */
 export async function importLog(
   file: string,
-  dbPath: string,
+  db: string,
   options: { readonly signal?: AbortSignal; readonly chunkSize?: number } = {},
 ): Promise<ImportSummary> {
+  const location = parseStoreLocation(db);
   if (!existsSync(file)) throw new ColonyError("no_such_file", `no file at ${file}`, { path: file });
   const before = statSync(file);
   if (!before.isFile()) throw new ColonyError("not_a_file", `${file} is not a file`, { path: file });
 
-  let store: EventStore | undefined = existsSync(dbPath) ? openStore(dbPath, { mustExist: true }) : undefined;
+  const there = location.kind === "postgres" || existsSync(location.file);
+  let store: EventStore | undefined = there ? await openEventStore(location, { mustExist: true }) : undefined;
   try {
     const checked = await validateFile(file, store, options.signal);
     if (!sameFile(before, statSync(file))) {
       throw new ColonyError("file_changed", `${file} changed while it was being checked; nothing written`);
     }
     if (checked.events === 0) return checked;
-    store ??= openStore(dbPath, { mustExist: false });
+    store ??= await openEventStore(location, { mustExist: false });
     return { ...(await appendFile(file, store, options.chunkSize ?? IMPORT_CHUNK, options.signal)), ...checked };
   } finally {
     await store?.close();

@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import { ColonyError } from "../../domain/errors.js";
 import { type LiveContext, type LivePart, liveContext } from "../../projections/conversations/live-context.js";
 import { allProjections } from "../../projections/read-models.js";
+import { openStoredLog } from "../open-log.js";
 import { addEntityInspectors } from "./inspect/entity-commands.js";
 import { openReadPoint, whereText } from "./inspect/read-point.js";
 import { cut, DEFAULT_WIDTH, oneLine } from "./inspect/text.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
-import { parsePosition } from "./options.js";
+import { dbOption, parsePosition } from "./options.js";
 
 export interface InspectConversationOptions {
   readonly db: string;
@@ -46,7 +46,7 @@ Example:
     .command("conversation")
     .description("the live context of a conversation: fork ancestry, compaction and the parts the model sees")
     .argument("<id>", "the conversation id (the stream is conversation-<id>)")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--at <position>", "as it was at this global position (folds the log up to it, in memory)", parsePosition)
     .option("--json", "the LiveContext object as JSON (one line)")
     .addHelpText(
@@ -56,8 +56,8 @@ The parts are listed in seq order with where each lives: its own stream (v = ver
 inherited from an ancestor through a fork (never copied), or the compaction summary that stands
 for every part up to its throughSeq. Content is shown on one line, cut to the terminal's width.
 
-Without --at, the conversations read model stored in the file is read when it is up to date;
-otherwise the log is folded in memory (the file is never written: run
+Without --at, the conversations read model stored beside the log is read when it is up to date;
+otherwise the log is folded in memory (the log is never written: run
 \`colony projections rebuild conversations\` to bring it up to date).
 
 Example:
@@ -124,10 +124,10 @@ export async function runInspectConversation(
   if (!allProjections.some((p) => p.name === CONVERSATIONS)) {
     throw new ColonyError("no_projection", "this colonylog has no conversations projection");
   }
-  const store = openStore(options.db, { mustExist: true });
+  const log = await openStoredLog(options.db, { mustExist: true });
   try {
     const source = await openReadPoint(
-      store,
+      log,
       allProjections.filter((p) => p.name === CONVERSATIONS),
       options.at,
       io,
@@ -148,6 +148,6 @@ export async function runInspectConversation(
       await source.close();
     }
   } finally {
-    await store.close();
+    await log.close();
   }
 }

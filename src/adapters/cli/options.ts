@@ -1,5 +1,19 @@
-import { InvalidArgumentError as CommanderInvalidArgument } from "commander";
+import { InvalidArgumentError as CommanderInvalidArgument, Option } from "commander";
 import { parseStreamId } from "../../domain/stream-id.js";
+
+export const DEFAULT_DB = ".colony/colony.db";
+
+/**
+ * `--db`, as every verb that opens a log takes it: a SQLite file path or a postgres:// URL
+ * (store-location.ts reads it when the verb opens the log). `note` adds what is particular to
+ * one verb, in parentheses.
+ */
+export function dbOption(note?: string): Option {
+  const description = "the SQLite file or postgres:// URL of the log";
+  return new Option("--db <file|url>", note === undefined ? description : `${description} (${note})`).default(
+    DEFAULT_DB,
+  );
+}
 
 /** `--from`: a global position, 1 for the first event. Rejected by commander with its usual message. */
 export function parsePosition(value: string): bigint {

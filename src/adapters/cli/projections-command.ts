@@ -1,19 +1,14 @@
 import { type Command, InvalidArgumentError as CommanderInvalidArgument } from "commander";
 import { ColonyError } from "../../domain/errors.js";
 import type { AnyProjection } from "../../projections/projection.js";
+import { chooseProjections, type ProjectionReport, reportProjections } from "../../projections/projection-reports.js";
 import type { Progress } from "../../projections/projection-runner.js";
 import { allProjections } from "../../projections/read-models.js";
-import {
-  catchUpProjections,
-  chooseProjections,
-  type ProjectionReport,
-  projectionReports,
-  rebuildProjections,
-} from "../sqlite/projection-maintenance.js";
-import { differingTables, hashProjectionTables, type TableHash } from "../sqlite/table-hash.js";
+import { openStoredLog } from "../open-log.js";
+import { differingTables, type TableHash } from "../read-model-hash.js";
+import type { StoredLog } from "../stored-log.js";
 import { type CliIo, InterruptedError, say, writeChunk } from "./io.js";
-import { DEFAULT_DB, openStore } from "./open-store.js";
-import { parsePosition } from "./options.js";
+import { dbOption, parsePosition } from "./options.js";
 import { progressDisplay } from "./progress-bar.js";
 
 export interface StatusOptions {
@@ -67,12 +62,12 @@ Example:
   projections
     .command("status")
     .description("each projection's version, checkpoint and lag behind the head; changes nothing")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--json", "one JSON object instead of a table")
     .addHelpText(
       "after",
       `
-lag is the head position minus the checkpoint: the events the projection has yet to fold in.
+lag counts the events after the checkpoint up to the head: those the projection has yet to fold in.
 "needs rebuild" means the read model was built by another version of the projection: the next
 process that opens the database drops and rebuilds it. status only reads: it never builds,
 upgrades or creates anything.
@@ -89,7 +84,7 @@ Example:
     .command("rebuild")
     .description("drop read models and fold the log into them again, with a progress display")
     .argument("[name...]", "projections to rebuild (default: all)")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--to <position>", "fold only up to this global position, inclusive (default: the head)", parsePosition)
     .option("--verify", "compare the incremental read models with the rebuilt ones, table by table")
     .option("--batch-size <events>", "events per transaction", parseBatchSize, 1000)
@@ -110,7 +105,7 @@ Progress goes to stderr: a bar redrawn in place on a terminal, plain lines elsew
   Projections never built here, or built by another version, have nothing to compare; they are
   rebuilt and reported as skipped.
 
-Stop other colony processes that run projections on the same file first: their runner would
+Stop other colony processes that run projections on the same log first: their runner would
 fold into the tables while they are rebuilt.
 
 Example:
@@ -154,11 +149,21 @@ function describeState(r: ProjectionReport): string {
   return r.state;
 }
 
+/** Where each projection stands against the log's head, its lag counted in events; reads only. */
+async function reportsOf(log: StoredLog, projections: readonly AnyProjection[], head: bigint) {
+  const stored = await log.checkpoints();
+  const lags = new Map<bigint, bigint>();
+  for (const checkpoint of [0n, ...[...stored.values()].map((c) => c.position)]) {
+    if (!lags.has(checkpoint)) lags.set(checkpoint, BigInt(await log.countEvents(checkpoint, head)));
+  }
+  return reportProjections(stored, projections, head, (checkpoint) => lags.get(checkpoint) ?? head - checkpoint);
+}
+
 export async function runStatus(options: StatusOptions, io: CliIo): Promise<void> {
-  const store = openStore(options.db, { mustExist: true });
+  const log = await openStoredLog(options.db, { mustExist: true });
   try {
-    const head = await store.headPosition();
-    const reports = projectionReports(store.database, allProjections, head);
+    const head = await log.events.headPosition();
+    const reports = await reportsOf(log, allProjections, head);
     if (options.json) {
       await writeChunk(io.stdout, `${statusJson(head, reports)}\n`);
       return;
@@ -177,28 +182,28 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<void
     const lines = [`head position ${head}`, ...table(rows, new Set([1, 2, 3, 4]))];
     await writeChunk(io.stdout, `${lines.join("\n")}\n`);
   } finally {
-    await store.close();
+    await log.close();
   }
 }
 
-/** Turns runner progress into the display, and stops the fold when the user interrupts. */
-function progressFor(
+/**
+ * Turns runner progress into the display, and stops the fold when the user interrupts. Counted
+ * in events: positions are not dense on every engine (PostgreSQL's follow transactions).
+ */
+async function progressFor(
   io: CliIo,
   label: string,
-  start: bigint,
+  events: { readonly log: StoredLog; readonly after: bigint; readonly through: bigint },
   what: string,
-): {
+): Promise<{
   onProgress: (progress: Progress) => void;
   finish: () => { events: number; seconds: number };
-} {
+}> {
+  const total = await events.log.countEvents(events.after, events.through);
   const display = progressDisplay(io.stderr, { label });
   return {
     onProgress: (progress) => {
-      display.update({
-        events: progress.events,
-        done: Number(progress.position - start),
-        total: Number(progress.target - start),
-      });
+      display.update({ events: progress.events, done: progress.events, total });
       if (io.signal?.aborted) {
         display.finish();
         throw new InterruptedError(
@@ -218,10 +223,9 @@ const shortHash = (h: TableHash) => (h.exists ? h.sha256.slice(0, 16) : "(no tab
 
 export async function runRebuild(requested: readonly string[], options: RebuildOptions, io: CliIo): Promise<void> {
   const chosen = chooseProjections(allProjections, requested);
-  const store = openStore(options.db, { mustExist: true });
+  const log = await openStoredLog(options.db, { mustExist: true });
   try {
-    const db = store.database;
-    const head = await store.headPosition();
+    const head = await log.events.headPosition();
     const target = options.to !== undefined && options.to < head ? options.to : head;
     if (options.to !== undefined && options.to > head) {
       say(io.stderr, `--to ${options.to} is past the head (${head}): rebuilding up to ${head}`);
@@ -231,7 +235,7 @@ export async function runRebuild(requested: readonly string[], options: RebuildO
     let before: TableHash[] | undefined;
     let compared: readonly AnyProjection[] = [];
     if (options.verify) {
-      const reports = projectionReports(db, chosen, head);
+      const reports = await reportsOf(log, chosen, head);
       const comparable = reports.filter((r) => r.storedVersion !== null && !r.needsRebuild);
       const ahead = comparable.filter((r) => r.checkpoint > target);
       if (ahead.length > 0) {
@@ -251,16 +255,17 @@ export async function runRebuild(requested: readonly string[], options: RebuildO
       if (compared.length > 0) {
         const start = comparable.reduce((min, r) => (r.checkpoint < min ? r.checkpoint : min), target);
         if (start < target) {
-          const progress = progressFor(io, `catch up ${few(compared)}`, start, "catch-up before verify");
-          await catchUpProjections(store, db, compared, { ...runner, to: target, onProgress: progress.onProgress });
+          const range = { log, after: start, through: target };
+          const progress = await progressFor(io, `catch up ${few(compared)}`, range, "catch-up before verify");
+          await log.catchUp(compared, { ...runner, to: target, onProgress: progress.onProgress });
           progress.finish();
         }
-        before = hashProjectionTables(db, compared);
+        before = await log.hashTables(compared);
       }
     }
 
-    const progress = progressFor(io, `rebuild ${few(chosen)}`, 0n, "rebuild");
-    const reached = await rebuildProjections(store, db, chosen, {
+    const progress = await progressFor(io, `rebuild ${few(chosen)}`, { log, after: 0n, through: target }, "rebuild");
+    const reached = await log.rebuild(chosen, {
       ...runner,
       to: target,
       onProgress: progress.onProgress,
@@ -273,7 +278,7 @@ export async function runRebuild(requested: readonly string[], options: RebuildO
 
     let mismatched: string[] = [];
     if (before) {
-      const after = hashProjectionTables(db, compared);
+      const after = await log.hashTables(compared);
       mismatched = differingTables(before, after);
       lines.push(`verify at position ${reached}: incremental read model vs rebuild`);
       const rows = after.map((a) => {
@@ -292,6 +297,6 @@ export async function runRebuild(requested: readonly string[], options: RebuildO
     await writeChunk(io.stdout, `${lines.join("\n")}\n`);
     if (mismatched.length > 0) throw new VerifyMismatchError(mismatched, reached);
   } finally {
-    await store.close();
+    await log.close();
   }
 }

@@ -6,8 +6,7 @@ import { ColonyHost } from "../http/colony-host.js";
 import { providerFromEnv } from "../llm/provider-from-env.js";
 import { openColonyStore } from "../open-colony-store.js";
 import { type CliIo, writeChunk } from "./io.js";
-import { DEFAULT_DB } from "./open-store.js";
-import { wholeNumber } from "./options.js";
+import { dbOption, wholeNumber } from "./options.js";
 
 interface ReplayOptions {
   readonly db: string;
@@ -31,7 +30,7 @@ export function addReplayCommand(program: Command, io: CliIo): void {
     .command("replay")
     .description("run a worker again from a checkpoint of its conversation: answered from the record, or live")
     .argument("<worker>", "the worker id")
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option(
       "--from <version>",
       "the version of its conversation to fork at (default: its task message)",

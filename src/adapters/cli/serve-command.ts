@@ -11,8 +11,7 @@ import { providerFromEnv } from "../llm/provider-from-env.js";
 import { describeLocation, parseStoreLocation } from "../store-location.js";
 import { demoModel } from "./demo/demo-model.js";
 import { type CliIo, say } from "./io.js";
-import { DEFAULT_DB } from "./open-store.js";
-import { wholeNumber } from "./options.js";
+import { dbOption, wholeNumber } from "./options.js";
 
 interface ServeOptions {
   readonly db: string;
@@ -44,7 +43,7 @@ export function addServeCommand(program: Command, io: CliIo, version: string): v
   program
     .command("serve")
     .description("the command API over HTTP: session commands, reads, webhooks, SSE, /openapi.json, the web UI at /")
-    .option("--db <file|url>", "the SQLite file or postgres:// URL of the log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--port <port>", "the port (0: any free one)", wholeNumber(0, 65_535, "ports"), 7070)
     .option("--token <token>", "require Authorization: Bearer <token> (default: COLONY_API_TOKEN)")

@@ -7,7 +7,7 @@ import type { LedgerTaskView } from "../../runtime/ledger/ledger-reads.js";
 import { inSnakeCase, tasksFromSnakeCase } from "../../runtime/ledger/snake-case-tasks.js";
 import { type CliIo, LineOutput, writeChunk } from "./io.js";
 import { colonyIdOf, openLedger } from "./open-ledger.js";
-import { DEFAULT_DB } from "./open-store.js";
+import { dbOption } from "./options.js";
 
 export interface SeedOptions {
   readonly db: string;
@@ -48,7 +48,7 @@ Example:
     .description("add the tasks of a JSON file to a colony (created if needed), all in one append")
     .argument("<tasks.json>", "a JSON array of tasks")
     .requiredOption("--colony <name>", "the colony (lowercase letters, digits and _)", parseColonyName)
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--json", "print {colonyId, created, taskIds} as one JSON object")
     .addHelpText(
       "after",
@@ -79,7 +79,7 @@ Example:
     .command("list")
     .description("the colony's tasks in claim order: status, worker, retries, steps and SOP checklist")
     .requiredOption("--colony <name>", "the colony", parseColonyName)
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--json", "one JSON object: the colony and every task with its steps and SOP items")
     .addHelpText(
       "after",

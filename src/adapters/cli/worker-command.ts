@@ -14,8 +14,7 @@ import { systemTimers } from "../system/system-timers.js";
 import { type CliIo, say } from "./io.js";
 import { loadTaskHandler } from "./load-handler.js";
 import { colonyIdOf, openLedger } from "./open-ledger.js";
-import { DEFAULT_DB } from "./open-store.js";
-import { wholeNumber } from "./options.js";
+import { dbOption, wholeNumber } from "./options.js";
 
 export interface WorkerOptions {
   readonly db: string;
@@ -53,7 +52,7 @@ export function addWorkerCommand(program: Command, io: CliIo): void {
       "the colony whose queue to work (lowercase letters, digits and _)",
       parseColonyName,
     )
-    .option("--db <file>", "the SQLite log", DEFAULT_DB)
+    .addOption(dbOption())
     .option("--concurrency <n>", "tasks run at once", wholeNumber(1, MAX_CONCURRENCY, "slots"), 1)
     .option("--handler <module>", "an ES module whose default export runs one task (default: the bundled example)")
     .option("--until-empty", "exit once every task of the colony is done or failed, instead of waiting for more")

@@ -1,13 +1,14 @@
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import type { RecordedEvent } from "../../domain/envelope.js";
 import { InvalidArgumentError } from "../../domain/errors.js";
+import type { EventStore } from "../../domain/ports/event-store.js";
 import type { AnyProjection } from "../../projections/projection.js";
 import { ProjectionRunner, type RunnerOptions } from "../../projections/projection-runner.js";
 import { allProjections, type ReadModels } from "../../projections/read-models.js";
-import { LOG_VERSION_TABLE } from "./log-schema.js";
 import { IN_MEMORY } from "./open-database.js";
-import type { SqliteEventStore } from "./sqlite-event-store.js";
+import { SqliteEventStore } from "./sqlite-event-store.js";
 import { SqliteProjectionStore } from "./sqlite-projection-store.js";
 
 export interface ProjectAtOptions extends RunnerOptions {
@@ -28,10 +29,11 @@ export interface PointInTime {
 /**
  * Time travel (DESIGN §4): folds the log from its start up to `position`, inclusive, into fresh
  * read models in memory. The log and any stored read model are left untouched; `close()`
- * discards the result.
+ * discards the result. The log may be on any engine: the projection definitions are
+ * dialect-neutral, so a PostgreSQL log folds into SQLite like a SQLite one.
  */
 export async function projectAt(
-  events: SqliteEventStore,
+  events: EventStore,
   position: bigint,
   options: ProjectAtOptions = {},
 ): Promise<PointInTime> {
@@ -39,7 +41,7 @@ export async function projectAt(
     throw new InvalidArgumentError("position", `expected a position >= 0, got ${String(position)}`);
   }
   const { projections = allProjections, ...runnerOptions } = options;
-  const database = besideTheLog(events.database);
+  const database = await besideTheLog(events, position);
   try {
     const store = new SqliteProjectionStore(database, projections);
     await store.prepare();
@@ -62,23 +64,43 @@ export async function projectAt(
 
 /**
  * A throwaway database that still sees the log's `events` table, which read models join for
- * the text they point at (LogEventsTable). A file log is attached under the name `log`, and
- * unqualified names fall through to it; it is only ever read, since the projection store creates,
- * drops and writes its tables in `main` (better-sqlite3 takes no URI, so no `mode=ro`). An
- * in-memory log cannot be attached from another connection, so it is copied, every table but the
- * log's dropped.
+ * the text they point at (LogEventsTable). A SQLite file log is attached under the name `log`,
+ * and unqualified names fall through to it; it is only ever read, since the projection store
+ * creates, drops and writes its tables in `main` (better-sqlite3 takes no URI, so no `mode=ro`).
+ * Any other log (in memory, which another connection cannot attach, or on another engine) has
+ * its events up to `position` copied in, as the port reads them: the data upcast, with the
+ * schema version it is now at, so the read models find what they would find beside the log.
  */
-function besideTheLog(log: Database.Database): Database.Database {
-  if (!log.memory) {
-    const database = new Database(IN_MEMORY);
-    database.prepare("ATTACH DATABASE ? AS log").run(resolve(log.name));
+async function besideTheLog(events: EventStore, position: bigint): Promise<Database.Database> {
+  const database = new Database(IN_MEMORY);
+  try {
+    if (events instanceof SqliteEventStore && !events.database.memory) {
+      database.prepare("ATTACH DATABASE ? AS log").run(resolve(events.database.name));
+      return database;
+    }
+    database.exec(
+      "CREATE TABLE events (position INTEGER PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, schema_version INTEGER NOT NULL)",
+    );
+    const insert = database.prepare("INSERT INTO events VALUES (?, ?, ?, ?)");
+    const copy = database.transaction((batch: readonly RecordedEvent[]) => {
+      for (const e of batch) insert.run(e.position, e.type, JSON.stringify(e.data), e.metadata.schemaVersion);
+    });
+    let batch: RecordedEvent[] = [];
+    for await (const event of events.readAll()) {
+      if (event.position > position) break;
+      batch.push(event);
+      if (batch.length >= COPY_BATCH) {
+        copy(batch);
+        batch = [];
+      }
+    }
+    copy(batch);
     return database;
+  } catch (error) {
+    database.close();
+    throw error;
   }
-  const database = new Database(log.serialize());
-  const tables = database
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('events', ?)")
-    .pluck()
-    .all(LOG_VERSION_TABLE) as string[];
-  for (const table of tables) database.exec(`DROP TABLE "${table}"`);
-  return database;
 }
+
+/** Events copied per transaction into a throwaway database. */
+const COPY_BATCH = 1000;

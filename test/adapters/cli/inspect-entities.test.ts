@@ -99,7 +99,7 @@ describe("colony inspect task", () => {
     ]);
     expect(run.stdout).toMatch(/history \(8 events on task-t1\):\n {2}V {2}POSITION .*\n {2}0 {2}#7 {7}/);
     // Nothing was ever folded into this file: it says so, and folds in memory.
-    expect(run.stderr).toContain("the progress_ledger read model in this file was never built here");
+    expect(run.stderr).toContain("the progress_ledger read model in this log was never built here");
   });
 
   it("--at shows the task as it was then: the first claim still held, later events not yet there", async () => {

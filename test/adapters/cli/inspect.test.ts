@@ -81,7 +81,7 @@ describe("colony inspect conversation", () => {
     expect(parts[3]).toMatch(/^ {4}4 {2}user {7}v1 {15}Summarise paper 1\.$/);
     for (const line of parts) expect([...line].length).toBeLessThanOrEqual(80);
     // Never written to: the read model was folded in memory, and the user is told.
-    expect(run.stderr).toContain("the conversations read model in this file was never built here");
+    expect(run.stderr).toContain("the conversations read model in this log was never built here");
   });
 
   it("--at shows the conversation as it was then, not as it is now (time travel)", async () => {

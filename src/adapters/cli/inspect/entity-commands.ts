@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { allProjections } from "../../../projections/read-models.js";
+import { openStoredLog } from "../../open-log.js";
 import { type CliIo, writeChunk } from "../io.js";
-import { DEFAULT_DB, openStore } from "../open-store.js";
-import { parsePosition } from "../options.js";
+import { dbOption, parsePosition } from "../options.js";
 import { UnknownIdError } from "./errors.js";
 import { type Inspector, inspectors } from "./inspectors.js";
 import { openReadPoint, whereText } from "./read-point.js";
@@ -22,7 +22,7 @@ export function addEntityInspectors(inspect: Command, io: CliIo): void {
       .command(inspector.kind)
       .description(inspector.description)
       .argument("<id>", inspector.argument)
-      .option("--db <file>", "the SQLite log", DEFAULT_DB)
+      .addOption(dbOption())
       .option("--at <position>", "as it was at this global position (folds the log up to it, in memory)", parsePosition)
       .option("--json", "one JSON object: the read-model rows, the stream's events, the position read at")
       .addHelpText("after", inspector.help)
@@ -34,14 +34,14 @@ export function addEntityInspectors(inspect: Command, io: CliIo): void {
 
 export async function runInspect<V>(inspector: Inspector<V>, id: string, options: InspectOptions, io: CliIo) {
   const projections = allProjections.filter((p) => inspector.projections.includes(p.name));
-  const store = openStore(options.db, { mustExist: true });
+  const log = await openStoredLog(options.db, { mustExist: true });
   try {
-    const point = await openReadPoint(store, projections, options.at, io);
+    const point = await openReadPoint(log, projections, options.at, io);
     try {
       const view = await inspector.load(point.readModels, id);
       if (view === undefined) throw new UnknownIdError(inspector.kind, id, options.at);
       const stream = inspector.streamId(view);
-      const history = await streamHistory(store, stream, point.position);
+      const history = await streamHistory(log.events, stream, point.position);
       if (options.json) {
         const json = {
           position: Number(point.position),
@@ -62,6 +62,6 @@ export async function runInspect<V>(inspector: Inspector<V>, id: string, options
       await point.close();
     }
   } finally {
-    await store.close();
+    await log.close();
   }
 }
