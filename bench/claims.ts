@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { openColonyDatabase } from "../src/adapters/sqlite/open-colony-database.js";
 import { systemClock } from "../src/adapters/system/system-clock.js";
 import { UuidV7Generator } from "../src/adapters/system/uuid-v7.js";
-import { ledgerProjection } from "../src/projections/ledger/ledger-projection.js";
+import { type LedgerReadModel, ledgerProjection } from "../src/projections/ledger/ledger-projection.js";
+import type { LedgerDatabase } from "../src/runtime/ledger/ledger-database.js";
 import { TaskLedger } from "../src/runtime/ledger/task-ledger.js";
 import { type BaselineTask, OriginalLedger } from "./claims-baseline.js";
 import { inTurn, Throughput } from "./measure.js";
@@ -19,14 +20,14 @@ import { withScratchDir } from "./scratch-dir.js";
  */
 
 const TASKS = Number(process.env.BENCH_CLAIMS_TASKS ?? 10_000);
-const CLAIMERS = 16;
+export const CLAIMERS = 16;
 const ROUNDS = 3;
 const COLONY = "bench";
 const count = new Intl.NumberFormat("en-US");
 
-function tasks(): BaselineTask[] {
+function tasks(n = TASKS): BaselineTask[] {
   // A few priority levels, so the claim order is the full `priority DESC, seq, created_at`.
-  return Array.from({ length: TASKS }, (_, i) => ({ goal: `task ${i}`, priority: i % 5 }));
+  return Array.from({ length: n }, (_, i) => ({ goal: `task ${i}`, priority: i % 5 }));
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -88,39 +89,57 @@ async function drainOurs(
     warn: () => {},
   });
   try {
-    const ledger = new TaskLedger(db, { clock: systemClock, ids: new UuidV7Generator(), ...options });
-    const work = tasks();
-    const seeding = () => ledger.createColony({ colonyId: COLONY, name: COLONY }, work);
-    if (seed) await seed.time(TASKS, seeding);
-    else await seeding();
-    let claimed = 0;
-    await claims.time(TASKS, () =>
-      Promise.all(
-        Array.from({ length: CLAIMERS }, async (_, w) => {
-          for (;;) {
-            const task = await ledger.claimNext(COLONY, `w${w}`);
-            if (task === null) return;
-            claimed++;
-            await ledger.complete(task);
-          }
-        }),
-      ),
-    );
-    await checkOurs(db.events.readAll(), claimed);
+    await drainLedger(db, TASKS, options, claims, seed);
   } finally {
     await db.close();
   }
 }
 
+/**
+ * Seeds a colony of `count` tasks through a TaskLedger on `db` (the progress ledger folded
+ * inline), then CLAIMERS async claimers claim and complete them all; checks the log after.
+ */
+export async function drainLedger<DB extends LedgerReadModel>(
+  db: LedgerDatabase<DB>,
+  count: number,
+  options: { groupCommit: boolean },
+  claims: Throughput,
+  seed: Throughput | undefined,
+): Promise<void> {
+  const ledger = new TaskLedger(db, { clock: systemClock, ids: new UuidV7Generator(), ...options });
+  const work = tasks(count);
+  const seeding = () => ledger.createColony({ colonyId: COLONY, name: COLONY }, work);
+  if (seed) await seed.time(count, seeding);
+  else await seeding();
+  let claimed = 0;
+  await claims.time(count, () =>
+    Promise.all(
+      Array.from({ length: CLAIMERS }, async (_, w) => {
+        for (;;) {
+          const task = await ledger.claimNext(COLONY, `w${w}`);
+          if (task === null) return;
+          claimed++;
+          await ledger.complete(task);
+        }
+      }),
+    ),
+  );
+  await checkOurs(db.events.readAll(), claimed, count);
+}
+
 /** From the log itself: one TaskClaimed and one TaskCompleted per task, none left over. */
-async function checkOurs(events: AsyncIterable<{ streamId: string; type: string }>, claimed: number): Promise<void> {
+async function checkOurs(
+  events: AsyncIterable<{ streamId: string; type: string }>,
+  claimed: number,
+  count: number,
+): Promise<void> {
   const perTask = new Map<string, string>();
   for await (const event of events) {
     if (!event.streamId.startsWith("task-") || event.type === "TaskSeeded") continue;
     perTask.set(event.streamId, `${perTask.get(event.streamId) ?? ""}${event.type},`);
   }
   const wrong = [...perTask].filter(([, types]) => types !== "TaskClaimed,TaskCompleted,");
-  if (claimed !== TASKS || perTask.size !== TASKS || wrong.length > 0) {
+  if (claimed !== count || perTask.size !== count || wrong.length > 0) {
     throw new Error(`colonylog drain: ${claimed} claims, ${perTask.size} tasks touched, wrong: ${wrong.slice(0, 3)}`);
   }
 }

@@ -1,13 +1,14 @@
 import { SqliteEventStore } from "../src/adapters/sqlite/sqlite-event-store.js";
 import type { RecordedEvent } from "../src/domain/envelope.js";
+import type { EventStore } from "../src/domain/ports/event-store.js";
 import type { LogReader, LogWriter } from "./log-contender.js";
 import type { WorkloadAppend } from "./log-workload.js";
 
-/** Our SQLite event store, driven through the public EventStore port. */
+/** One of our event stores (SQLite unless given another), driven through the public EventStore port. */
 export class ColonylogContender implements LogWriter, LogReader {
   private readonly versions = new Map<string, bigint>();
 
-  private constructor(private readonly store: SqliteEventStore) {}
+  constructor(private readonly store: EventStore) {}
 
   static open(file: string): ColonylogContender {
     return new ColonylogContender(SqliteEventStore.open(file));
@@ -17,6 +18,18 @@ export class ColonylogContender implements LogWriter, LogReader {
     const expectedVersion = this.versions.get(streamId) ?? "no_stream";
     const result = await this.store.append(streamId, events, { expectedVersion });
     this.versions.set(streamId, result.nextExpectedVersion);
+  }
+
+  /** Appends to distinct streams in one transaction (one appendMany), each expecting its stream's exact version. */
+  async appendMany(appends: readonly WorkloadAppend[]): Promise<void> {
+    const results = await this.store.appendMany(
+      appends.map(({ streamId, events }) => ({
+        streamId,
+        events,
+        expectedVersion: this.versions.get(streamId) ?? "no_stream",
+      })),
+    );
+    for (const result of results) this.versions.set(result.streamId, result.nextExpectedVersion);
   }
 
   async scan(): Promise<number> {

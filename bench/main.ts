@@ -10,6 +10,7 @@ const suites: Readonly<Record<string, () => Promise<{ run(): Promise<BenchRow[]>
   api: () => import("./api.js"),
   claims: () => import("./claims.js"),
   log: () => import("./log.js"),
+  postgres: () => import("./postgres.js"),
   projections: () => import("./projections.js"),
 };
 

@@ -29,3 +29,9 @@ export async function inTurn(round: number, a: () => Promise<void>, b: () => Pro
   await first();
   await second();
 }
+
+/** Runs every contender once, starting with a different one each round, so none always goes first. */
+export async function inRotation(round: number, contenders: readonly (() => Promise<void>)[]): Promise<void> {
+  for (let i = 0; i < contenders.length; i++)
+    await (contenders[(round + i) % contenders.length] as () => Promise<void>)();
+}
