@@ -13,7 +13,8 @@ import { killAllChildren, startChild } from "../../support/child-processes.js";
 import { describePostgres, freshPostgresDatabase, type PostgresDatabase } from "../../support/postgres.js";
 
 const TASKS = 100;
-const children = join(import.meta.dirname, "children");
+/** The cross-process claim child the SQLite suite runs too, here on a postgres:// URL. */
+const claimDrain = join(import.meta.dirname, "..", "..", "runtime", "ledger", "children", "claim-drain.ts");
 
 const closing: PostgresColonyDatabase[] = [];
 const dropping: PostgresDatabase[] = [];
@@ -82,9 +83,7 @@ describePostgres("the task ledger's claims on PostgreSQL, ledger folded inline",
 
   it(`3 processes of 5 async claimers each drain ${TASKS} tasks, each claimed exactly once`, async () => {
     const { database, db, taskIds } = await ledgerOn();
-    const processes = ["p0", "p1", "p2"].map((name) =>
-      startChild(join(children, "read-model-claim-drain.ts"), [database.url, "c1", name, "5"]),
-    );
+    const processes = ["p0", "p1", "p2"].map((name) => startChild(claimDrain, [database.url, "c1", name, "5"]));
     for (const child of processes) expect(await child.nextLine()).toBe("ready");
     for (const child of processes) child.process.stdin.write("go\n");
     const reports = await Promise.all(
