@@ -142,7 +142,8 @@ describe("NextTaskClaimer", () => {
     // The first 12 were taken elsewhere, which this ledger does not show yet.
     const claimed = await claimer.next("c1", async (row) => (Number(row.id.slice(1)) < 12 ? null : row.id));
     expect(claimed).toBe("t12");
-    expect(limits).toEqual([5, 10, 15]);
+    // The first loss to another process reads again at once, spread; then each read reaches past the lost.
+    expect(limits).toEqual([5, 6, 11, 16]);
     expect(await claimer.next("c1", async () => null)).toBeNull();
   });
 
@@ -171,5 +172,68 @@ describe("NextTaskClaimer", () => {
     expect(reads - before).toBe(1);
     // No candidate was tried twice: each claimer passed over those in flight.
     expect(attempted).toEqual(["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"]);
+  });
+});
+
+describe("NextTaskClaimer across processes", () => {
+  const row = (id: string) => ({ id, colony_id: "c1", goal: id, payload: null, priority: 0, seq: null });
+
+  /** A queue of pending ids; `takenElsewhere` ids are lost when tried, as to another process. */
+  function queue(ids: string[], takenElsewhere: string[] = []) {
+    const pending = [...ids];
+    const claimer = new NextTaskClaimer<string>(
+      async (_colony, limit) => pending.slice(0, limit).map(row),
+      4,
+      () => 0.5,
+    );
+    const next = () =>
+      claimer.next("c1", async (candidate) => {
+        pending.splice(pending.indexOf(candidate.id), 1);
+        return takenElsewhere.includes(candidate.id) ? null : candidate.id;
+      });
+    return { next, pending };
+  }
+
+  it("follows the claim order exactly while it loses nothing to another process", async () => {
+    const { next } = queue(["a", "b", "c", "d", "e", "f"]);
+    const got: (string | null)[] = [];
+    for (let i = 0; i < 6; i++) got.push(await next());
+    expect(got).toEqual(["a", "b", "c", "d", "e", "f"]);
+  });
+
+  it("once a claim is lost to another process, starts each walk at a random candidate instead of the first", async () => {
+    const { next } = queue(["a", "b", "c", "d", "e", "f", "g", "h"], ["a"]);
+    // "a" is lost (taken elsewhere), then the walk spreads: of b..h read (5 = 1 claimer + 4 slack
+    // + 1 lost... capped by what is pending), the one half-way on comes first.
+    const first = await next();
+    expect(first).not.toBe("b");
+    const rest: (string | null)[] = [];
+    for (let claimed = await next(); claimed !== null; claimed = await next()) rest.push(claimed);
+    // Every task is still claimed exactly once.
+    expect([first, ...rest].sort()).toEqual(["b", "c", "d", "e", "f", "g", "h"]);
+  });
+
+  it("a stale read offering a task this process already won is no sign of another process", async () => {
+    const pending = ["a", "b", "c"];
+    const won = new Set<string>();
+    let stale = true;
+    const claimer = new NextTaskClaimer<string>(
+      // The first read after "a" was won still shows it (the ledger lagging this process's own claim).
+      async (_colony, limit) => (stale && won.has("a") ? ["a", ...pending] : pending).slice(0, limit).map(row),
+      4,
+      () => 0.5,
+    );
+    const attempt = async (candidate: { id: string }) => {
+      if (won.has(candidate.id)) {
+        stale = false;
+        return null;
+      }
+      won.add(candidate.id);
+      pending.splice(pending.indexOf(candidate.id), 1);
+      return candidate.id;
+    };
+    expect(await claimer.next("c1", attempt)).toBe("a");
+    expect(await claimer.next("c1", attempt)).toBe("b");
+    expect(await claimer.next("c1", attempt)).toBe("c");
   });
 });
