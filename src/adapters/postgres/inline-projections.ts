@@ -1,5 +1,4 @@
 import type { RecordedEvent } from "../../domain/envelope.js";
-import type { BatchRange } from "../../projections/projection-store.js";
 
 /** The part of a `pg` client an append transaction lends to what it folds inline. */
 export interface SqlClient {
@@ -12,8 +11,17 @@ export interface SqlClient {
  * holds it, and a rolled-back append leaves no read-model row behind.
  */
 export interface PostgresInlineProjections {
-  /** The lowest checkpoint among them, read inside the open transaction. */
-  lowestCheckpoint(tx: SqlClient): Promise<bigint>;
-  /** Folds events (position order) covering `range`, in the open transaction. */
-  applyWithin(tx: SqlClient, events: readonly RecordedEvent[], range: BatchRange): Promise<void>;
+  /**
+   * Locks their checkpoints until the open transaction ends and reads them, once: the fold this
+   * returns continues from what was read, since no one else can move a locked checkpoint.
+   */
+  lockCheckpoints(tx: SqlClient): Promise<InlineFold>;
+}
+
+/** A fold inside one append transaction, from the checkpoints it locked. */
+export interface InlineFold {
+  /** The lowest of the locked checkpoints: every event after it is to be folded. */
+  readonly after: bigint;
+  /** Folds events (position order) after `after` through `through`, in the same transaction. */
+  apply(events: readonly RecordedEvent[], through: bigint): Promise<void>;
 }

@@ -37,19 +37,34 @@ export function assertWritable(appends: readonly PreparedAppend[]): void {
   }
 }
 
+export interface AppendStart {
+  /** The position of the transaction's first event. */
+  readonly first: bigint;
+  /**
+   * With LOG_WRITERS exclusive: the log's last position (0 when empty) as the lock was taken.
+   * Final, since every other append has ended then and none can start until this one ends.
+   */
+  readonly head: bigint | undefined;
+}
+
 /**
  * BEGIN, then LOG_WRITERS, then the transaction id (assigned here, so after the lock, as the
- * bound of readers requires). Returns the position of the transaction's first event.
+ * bound of readers requires), and with the lock exclusive the log's head, all in one round trip.
+ * The head is read by a statement after the lock's (in READ COMMITTED each takes its own
+ * snapshot), so it sees every append that ended before the lock was granted.
  */
-export async function beginAppend(client: pg.ClientBase, lock: WriterLock): Promise<bigint> {
-  const take = lock === "exclusive" ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
+export async function beginAppend(client: pg.ClientBase, lock: WriterLock): Promise<AppendStart> {
+  const exclusive = lock === "exclusive";
+  const take = exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared";
+  const head = exclusive ? ", (SELECT coalesce(max(position), 0) FROM events)::text AS head" : "";
   const results = (await client.query(
     `BEGIN;
      SELECT ${take}(${lockArguments(LOG_WRITERS)});
-     SELECT ((pg_current_xact_id()::text::bigint + transaction_offset) << ${INDEX_BITS})::text AS first
+     SELECT ((pg_current_xact_id()::text::bigint + transaction_offset) << ${INDEX_BITS})::text AS first${head}
        FROM colonylog_log_clock`,
-  )) as unknown as [pg.QueryResult, pg.QueryResult, pg.QueryResult<{ first: string }>];
-  return BigInt((results[2].rows[0] as { first: string }).first);
+  )) as unknown as [pg.QueryResult, pg.QueryResult, pg.QueryResult<{ first: string; head?: string }>];
+  const row = results[2].rows[0] as { first: string; head?: string };
+  return { first: BigInt(row.first), head: row.head === undefined ? undefined : BigInt(row.head) };
 }
 
 export interface Written {

@@ -19,7 +19,7 @@ import { appendedBatch } from "../event-store-kit/appended-batch.js";
 import { catchUpSubscription } from "../event-store-kit/catch-up-subscription.js";
 import { compileFilter } from "../event-store-kit/event-filter.js";
 import { PageCursor } from "../event-store-kit/page-cursor.js";
-import { readLimit, readPosition, readStreamRange } from "../event-store-kit/read-options.js";
+import { MAX_POSITION, readLimit, readPosition, readStreamRange } from "../event-store-kit/read-options.js";
 import { Wakeups } from "../event-store-kit/wakeups.js";
 import { systemClock } from "../system/system-clock.js";
 import { UuidV7Generator } from "../system/uuid-v7.js";
@@ -202,9 +202,9 @@ export class PostgresEventStore implements EventStore {
   /** One attempt: the whole append, and the inline fold when there is one, in one transaction. */
   private async write(client: pg.PoolClient, prepared: readonly PreparedAppend[]): Promise<AppendResult[]> {
     const inline = this.inline;
-    const first = await beginAppend(client, inline ? "exclusive" : "shared");
-    const { results, written } = await writeAppends(client, first, prepared, this.catalogue);
-    if (inline) await this.foldInline(client, inline, written);
+    const start = await beginAppend(client, inline ? "exclusive" : "shared");
+    const { results, written } = await writeAppends(client, start.first, prepared, this.catalogue);
+    if (inline) await this.foldInline(client, inline, start.head ?? MAX_POSITION, written);
     await commitAppend(client);
     return results;
   }
@@ -213,25 +213,27 @@ export class PostgresEventStore implements EventStore {
    * Folds what this transaction wrote, after whatever the projections have not seen yet (written
    * by a process without them), so inline read models never skip a position. Read without the
    * readers' bound: this transaction holds LOG_WRITERS exclusively, so every append below its
-   * own position has ended and is visible here.
+   * own position has ended and is visible here, and `head` (the last of them) is final: when
+   * the checkpoints have reached it there is nothing to read, the usual case.
    */
   private async foldInline(
     client: pg.PoolClient,
     inline: PostgresInlineProjections,
+    head: bigint,
     written: readonly AppendResult[],
   ): Promise<void> {
     const appended = appendedBatch(written);
     if (!appended) return;
-    const after = await inline.lowestCheckpoint(client);
+    const fold = await inline.lockCheckpoints(client);
     const missed: RecordedEvent[] = [];
-    if (after + 1n < appended.first) {
-      const cursor = new PageCursor<Row>(after + 1n, undefined, this.pageSize, (row) => positionOf(row) + 1n);
+    if (fold.after < head) {
+      const cursor = new PageCursor<Row>(fold.after + 1n, undefined, this.pageSize, (row) => positionOf(row) + 1n);
       const rows = this.paged(cursor, (from, count) =>
         queryRows(client, rowStatements.range, [from, appended.first, count]),
       );
       for await (const event of rows) missed.push(event);
     }
-    await inline.applyWithin(client, [...missed, ...appended.events], { after, through: appended.last });
+    await fold.apply([...missed, ...appended.events], appended.last);
   }
 
   /** Rows from `from` on that no transaction still writing can go under (commit-order.ts). */

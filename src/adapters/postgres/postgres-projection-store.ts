@@ -3,7 +3,7 @@ import type { RecordedEvent } from "../../domain/envelope.js";
 import { type AnyProjection, handlerFor } from "../../projections/projection.js";
 import type { BatchRange, ProjectionStatus, ProjectionStore } from "../../projections/projection-store.js";
 import { StatementCompiler } from "../../projections/statement-compiler.js";
-import type { PostgresInlineProjections, SqlClient } from "./inline-projections.js";
+import type { InlineFold, PostgresInlineProjections, SqlClient } from "./inline-projections.js";
 import { postgresProjectionQueryBuilder } from "./postgres-projection-dialect.js";
 
 /** The table of every projection's version and checkpoint, beside the read models. */
@@ -29,7 +29,7 @@ export interface PostgresProjectionStoreOptions {
  * Read models in a PostgreSQL database (by default the log's own), written through the
  * projection definitions' Kysely statements compiled for PostgreSQL once per store. A batch and
  * the checkpoints it moves commit together, on a client of the pool (`apply`) or on the client
- * an append transaction lends (`applyWithin`, inline). Checkpoint rows are locked (FOR UPDATE)
+ * an append transaction lends (`lockCheckpoints`, inline). Checkpoint rows are locked (FOR UPDATE)
  * for the rest of the transaction that reads them, so two processes folding the same
  * projections take turns and neither applies an event the other has.
  */
@@ -80,25 +80,28 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
   }
 
   async apply(events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
-    await this.transaction((client) => this.fold(client, events, range, this.pool.options.pipeline === true));
-  }
-
-  async applyWithin(tx: SqlClient, events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
-    await this.fold(tx, events, range, false);
+    await this.transaction(async (client) => {
+      // Read (and locked) inside the transaction: another process may have moved one since.
+      const checkpoints = await this.readCheckpoints(client, true);
+      await this.fold(client, checkpoints, events, range, this.pool.options.pipeline === true);
+    });
   }
 
   /**
    * Locks this store's checkpoint rows until the append transaction ends: appenders folding the
    * same projections inline queue here, each then reading the log after the checkpoint the
-   * previous one committed.
+   * previous one committed. The fold reuses what was read: the rows stay locked until it ends.
    */
-  async lowestCheckpoint(tx: SqlClient): Promise<bigint> {
-    if (this.projections.length === 0) return LAST;
+  async lockCheckpoints(tx: SqlClient): Promise<InlineFold> {
     const checkpoints = await this.readCheckpoints(tx, true);
-    return this.projections.reduce((min, p) => {
+    const after = this.projections.reduce((min, p) => {
       const checkpoint = checkpoints.get(p.name) ?? 0n;
       return checkpoint < min ? checkpoint : min;
     }, LAST);
+    return {
+      after,
+      apply: (events, through) => this.fold(tx, checkpoints, events, { after, through }, false),
+    };
   }
 
   async reset(names: readonly string[]): Promise<void> {
@@ -122,19 +125,17 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
   }
 
   /**
-   * The writes of every projection whose checkpoint the batch continues, then one checkpoint
-   * update for them all. On a pipelined client (readModelPool's) they are sent at once, else
+   * The writes of every projection whose checkpoint (as locked by this transaction) the batch
+   * continues, then one checkpoint update for them all. On a pipelined client (readModelPool's) they are sent at once, else
    * one after another: the order is the same, only the waits between them go.
    */
   private async fold(
     client: SqlClient,
+    checkpoints: ReadonlyMap<string, bigint>,
     events: readonly RecordedEvent[],
     { after, through }: BatchRange,
     pipelined: boolean,
   ): Promise<void> {
-    if (this.projections.length === 0) return;
-    // Read (and locked) inside the transaction: another process may have moved one since.
-    const checkpoints = await this.readCheckpoints(client, true);
     const advanced: string[] = [];
     const writes: [sql: string, parameters: unknown[]][] = [];
     for (const projection of this.projections) {
@@ -184,6 +185,7 @@ export class PostgresProjectionStore implements ProjectionStore, PostgresInlineP
   }
 
   private async readCheckpoints(client: SqlClient, lock: boolean): Promise<Map<string, bigint>> {
+    if (this.names.length === 0) return new Map();
     // In name order, so two transactions locking overlapping sets cannot deadlock.
     const { rows } = await client.query(
       `SELECT name, position::text AS position FROM ${CHECKPOINTS} WHERE name = ANY($1) ORDER BY name${lock ? " FOR UPDATE" : ""}`,

@@ -26,7 +26,7 @@ export async function holdAppend(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const prepared = prepareAppend({ catalogue, clock: systemClock, ids: new UuidV7Generator() }, appends);
-  const first = await beginAppend(client, lock);
+  const { first } = await beginAppend(client, lock);
   const { results } = await writeAppends(client, first, prepared, catalogue);
   const end = async (sql: () => Promise<unknown>) => {
     try {

@@ -1,5 +1,9 @@
 import { afterAll, afterEach, expect, it } from "vitest";
-import type { PostgresInlineProjections, SqlClient } from "../../../src/adapters/postgres/inline-projections.js";
+import type {
+  InlineFold,
+  PostgresInlineProjections,
+  SqlClient,
+} from "../../../src/adapters/postgres/inline-projections.js";
 import {
   openPostgresEventStore,
   type PostgresEventStore,
@@ -29,12 +33,13 @@ class RowPerEvent implements PostgresInlineProjections {
     return new RowPerEvent();
   }
 
-  async lowestCheckpoint(tx: SqlClient): Promise<bigint> {
+  async lockCheckpoints(tx: SqlClient): Promise<InlineFold> {
     const { rows } = await tx.query("SELECT position::text AS p FROM folded_checkpoint FOR UPDATE");
-    return BigInt((rows[0] as { p: string }).p);
+    const after = BigInt((rows[0] as { p: string }).p);
+    return { after, apply: (events, through) => this.apply(tx, events, { after, through }) };
   }
 
-  async applyWithin(tx: SqlClient, events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
+  private async apply(tx: SqlClient, events: readonly RecordedEvent[], range: BatchRange): Promise<void> {
     for (const event of events) {
       if (event.position <= range.after) continue;
       await tx.query("INSERT INTO folded (position, stream_id, type) VALUES ($1, $2, $3)", [
