@@ -150,26 +150,33 @@ async function findRetry(
 /** Events per INSERT: one statement per chunk keeps messages small for huge appends. */
 const CHUNK = 1000;
 
-const INSERT = `
-  INSERT INTO events (position, transaction_id, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata)
-  SELECT $1::bigint + e.n - 1, pg_current_xact_id(), $2, $3::bigint + e.n - 1,
-         e.type, e.data, e.event_id, e.recorded_at, e.schema_version, e.metadata
-    FROM unnest($4::text[], $5::json[], $6::uuid[], $7::text[], $8::integer[], $9::json[])
-         WITH ORDINALITY AS e(type, data, event_id, recorded_at, schema_version, metadata, n)`;
+const COLUMNS =
+  "position, transaction_id, stream_id, version, type, data, event_id, recorded_at, schema_version, metadata";
+const EVENTS = `unnest($4::text[], $5::json[], $6::uuid[], $7::text[], $8::integer[], $9::json[])
+  WITH ORDINALITY AS e(type, data, event_id, recorded_at, schema_version, metadata, n)`;
+const VALUES = (firstVersion: string) => `$1::bigint + e.n - 1, pg_current_xact_id(), $2, ${firstVersion} + e.n - 1,
+  e.type, e.data, e.event_id, e.recorded_at, e.schema_version, e.metadata`;
+
+/**
+ * The first chunk, numbered after the stream's last committed version in the same statement (one
+ * round trip less under the writers' lock), which it returns: the caller then checks the expected
+ * version, and a refusal rolls the rows back with the transaction. $3 is a new stream's first version;
+ * an existing stream's next is its last + 1, as nextVersion numbers them.
+ */
+const INSERT_FIRST = `
+  WITH current AS (SELECT max(version) AS v FROM events WHERE stream_id = $2),
+       inserted AS (INSERT INTO events (${COLUMNS}) SELECT ${VALUES("coalesce(current.v + 1, $3::bigint)")} FROM current, ${EVENTS})
+  SELECT v::text AS v FROM current`;
+
+/** The later chunks, numbered from $3. */
+const INSERT_NEXT = `INSERT INTO events (${COLUMNS}) SELECT ${VALUES("$3::bigint")} FROM ${EVENTS}`;
 
 async function insert(client: pg.ClientBase, append: PreparedAppend, firstPosition: bigint): Promise<AppendResult> {
   const { streamId, events } = append;
-  const { rows } = await client.query<{ v: string | null }>(
-    "SELECT max(version)::text AS v FROM events WHERE stream_id = $1",
-    [streamId],
-  );
-  const current = rows[0]?.v;
-  const actual = current === null || current === undefined ? "no_stream" : BigInt(current);
-  assertExpectedVersion(streamId, append.expectedVersion, actual);
-  const firstVersion = nextVersion(actual);
+  let firstVersion = nextVersion("no_stream");
   for (let start = 0; start < events.length; start += CHUNK) {
     const chunk = events.slice(start, start + CHUNK);
-    await client.query(INSERT, [
+    const { rows } = await client.query<{ v: string | null }>(start === 0 ? INSERT_FIRST : INSERT_NEXT, [
       firstPosition + BigInt(start),
       streamId,
       firstVersion + BigInt(start),
@@ -180,6 +187,12 @@ async function insert(client: pg.ClientBase, append: PreparedAppend, firstPositi
       chunk.map((e) => e.metadata.schemaVersion),
       chunk.map((e) => optionalMetadataJson(e.metadata)),
     ]);
+    if (start === 0) {
+      const current = rows[0]?.v;
+      const actual = current === null || current === undefined ? "no_stream" : BigInt(current);
+      assertExpectedVersion(streamId, append.expectedVersion, actual);
+      firstVersion = nextVersion(actual);
+    }
   }
   return {
     streamId,

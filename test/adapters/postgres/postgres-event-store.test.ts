@@ -113,6 +113,25 @@ describePostgres("PostgreSQL event store", () => {
       }
     });
 
+    it("numbers an append longer than one INSERT's chunk on from the stream's version, and refuses a stale one whole", async () => {
+      const store = await open(await freshUrl());
+      try {
+        const many = (count: number) => Array.from({ length: count }, () => sample("WorkerStarted"));
+        await store.append("worker-c", many(3), { expectedVersion: "no_stream" });
+        const long = await store.append("worker-c", many(2500), { expectedVersion: 2n });
+        expect(long.nextExpectedVersion).toBe(2502n);
+        const versions: bigint[] = [];
+        for await (const event of store.readStream("worker-c")) versions.push(event.version);
+        expect(versions).toEqual(Array.from({ length: 2503 }, (_, i) => BigInt(i)));
+        expect(long.events.map((e) => e.version)).toEqual(versions.slice(3));
+        const stale = await store.append("worker-c", many(1500), { expectedVersion: 2n }).catch((e: unknown) => e);
+        expect((stale as ColonyError).code).toBe("version_conflict");
+        expect(await store.streamVersion("worker-c")).toBe(2502n);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("refuses an append of more events than a transaction's index can number, before writing", () => {
       const event = { type: "ConversationPartAppended", data: {}, metadata: {}, idGiven: false };
       const append = (count: number) =>
