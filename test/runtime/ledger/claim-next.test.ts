@@ -135,10 +135,15 @@ describe("NextTaskClaimer", () => {
 
   it("reads further when every candidate of a full read was lost, instead of reporting an empty queue", async () => {
     const limits: number[] = [];
-    const claimer = new NextTaskClaimer<string>(async (_colony, limit) => {
-      limits.push(limit);
-      return rows.slice(0, limit);
-    });
+    // A spread walk that starts at the first candidate read, so the claim order stays visible.
+    const claimer = new NextTaskClaimer<string>(
+      async (_colony, limit) => {
+        limits.push(limit);
+        return rows.slice(0, limit);
+      },
+      4,
+      () => 0,
+    );
     // The first 12 were taken elsewhere, which this ledger does not show yet.
     const claimed = await claimer.next("c1", async (row) => (Number(row.id.slice(1)) < 12 ? null : row.id));
     expect(claimed).toBe("t12");
