@@ -47,14 +47,6 @@ export interface PostgresEventStoreOptions extends LogPoolOptions {
 /** Attempts of one append that keeps losing races to other writers before giving up. */
 const MAX_ATTEMPTS = 100;
 
-/** Opens (and migrates, see log-schema.ts) the log in the PostgreSQL database at `url`. */
-export async function openPostgresEventStore(
-  url: string,
-  options: PostgresEventStoreOptions = {},
-): Promise<PostgresEventStore> {
-  return PostgresEventStore.open(url, options);
-}
-
 /**
  * The log in PostgreSQL (DESIGN §2), for several processes on several machines sharing one log.
  * Appends are transactions of their own; global reads (readAll, subscribe, headPosition) take

@@ -1,9 +1,6 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { rowStatements } from "../../../src/adapters/postgres/log-rows.js";
-import {
-  openPostgresEventStore,
-  type PostgresEventStore,
-} from "../../../src/adapters/postgres/postgres-event-store.js";
+import { PostgresEventStore } from "../../../src/adapters/postgres/postgres-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
 import { VersionConflictError } from "../../../src/domain/errors.js";
 import { describePostgres, freshPostgresDatabase, type PostgresDatabase } from "../../support/postgres.js";
@@ -27,7 +24,7 @@ afterAll(async () => {
 async function freshStore(): Promise<{ url: string; store: PostgresEventStore }> {
   const database = await freshPostgresDatabase();
   databases.push(database);
-  const store = await openPostgresEventStore(database.url, { pollIntervalMs: 20 });
+  const store = await PostgresEventStore.open(database.url, { pollIntervalMs: 20 });
   stores.push(store);
   return { url: database.url, store };
 }

@@ -9,8 +9,7 @@ import {
 import { LOG_SCHEMA_VERSION } from "../../../src/adapters/postgres/log-schema.js";
 import { assertWritable } from "../../../src/adapters/postgres/log-writes.js";
 import {
-  openPostgresEventStore,
-  type PostgresEventStore,
+  PostgresEventStore,
   type PostgresEventStoreOptions,
 } from "../../../src/adapters/postgres/postgres-event-store.js";
 import { ColonyError } from "../../../src/domain/errors.js";
@@ -33,7 +32,11 @@ async function freshUrl(): Promise<string> {
 }
 
 const open = async (url: string, options: PostgresEventStoreOptions = {}) => {
-  const store: PostgresEventStore = await openPostgresEventStore(url, { pollIntervalMs: 50, pageSize: 64, ...options });
+  const store: PostgresEventStore = await PostgresEventStore.open(url, {
+    pollIntervalMs: 50,
+    pageSize: 64,
+    ...options,
+  });
   urls.set(store, url);
   return store;
 };

@@ -4,10 +4,7 @@ import type {
   PostgresInlineProjections,
   SqlClient,
 } from "../../../src/adapters/postgres/inline-projections.js";
-import {
-  openPostgresEventStore,
-  type PostgresEventStore,
-} from "../../../src/adapters/postgres/postgres-event-store.js";
+import { PostgresEventStore } from "../../../src/adapters/postgres/postgres-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
 import type { ColonyError } from "../../../src/domain/errors.js";
 import type { BatchRange } from "../../../src/projections/projection-store.js";
@@ -73,7 +70,7 @@ async function open(url?: string): Promise<PostgresEventStore> {
     databases.push(database);
     at = database.url;
   }
-  const store = await openPostgresEventStore(at, { pollIntervalMs: 50, pageSize: 3 });
+  const store = await PostgresEventStore.open(at, { pollIntervalMs: 50, pageSize: 3 });
   stores.push(store);
   return store;
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
-import { openPostgresEventStore } from "../../../src/adapters/postgres/postgres-event-store.js";
+import { PostgresEventStore } from "../../../src/adapters/postgres/postgres-event-store.js";
 import type { RecordedEvent } from "../../../src/domain/envelope.js";
 import { killAllChildren, repoRoot, startChild } from "../../support/child-processes.js";
 import { describePostgres, freshPostgresDatabase, type PostgresDatabase } from "../../support/postgres.js";
@@ -36,7 +36,7 @@ describePostgres("PostgreSQL log shared by several processes", () => {
     );
     for (const c of children) expect(await c.nextLine()).toBe("ready");
 
-    const store = await openPostgresEventStore(database.url, { pollIntervalMs: 50 });
+    const store = await PostgresEventStore.open(database.url, { pollIntervalMs: 50 });
     const received: RecordedEvent[] = [];
     let failure: unknown;
     const subscription = store.subscribe().subscribe({

@@ -9,7 +9,7 @@
  */
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openPostgresEventStore } from "../../../../src/adapters/postgres/postgres-event-store.js";
+import { PostgresEventStore } from "../../../../src/adapters/postgres/postgres-event-store.js";
 import { UuidV7Generator } from "../../../../src/adapters/system/uuid-v7.js";
 import { VersionConflictError } from "../../../../src/domain/errors.js";
 
@@ -19,7 +19,7 @@ if (!url || !workerId || !countArg || streams.length === 0) {
 }
 const count = Number(countArg);
 
-const store = await openPostgresEventStore(url);
+const store = await PostgresEventStore.open(url);
 const ids = new UuidV7Generator();
 
 const lines = createInterface({ input: process.stdin });
